@@ -1,0 +1,11 @@
+//! Hearth's pure core: domain types, UK identifiers, the processing register and its rules.
+//!
+//! Nothing here does I/O or reads the system clock: time comes in through [`clock::Clock`].
+
+pub mod clock;
+pub mod identifiers;
+pub mod records;
+pub mod register;
+pub mod validation;
+
+pub use validation::{FieldError, FieldErrors};
