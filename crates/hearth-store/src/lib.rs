@@ -1,1 +1,132 @@
-//! placeholder
+//! Hearth's store: one trait, two first-class implementations (SQLite embedded, PostgreSQL for
+//! larger deployments), chosen by the database URL, with migrations numbered alike.
+//!
+//! Queries are written once in PostgreSQL's dialect (`$n` placeholders, `::type` casts) and
+//! converted for SQLite by [`dialect::for_sqlite`]; the store body is instantiated for each
+//! backend by one macro, so the two cannot drift apart. Bulk loading differs on purpose:
+//! batched multi-row INSERT on SQLite, COPY on PostgreSQL.
+
+mod backend;
+mod dialect;
+mod error;
+mod postgres;
+mod query;
+mod rows;
+mod sql;
+mod sqlite;
+
+pub use error::StoreError;
+pub use postgres::PgStore;
+pub use query::{
+    ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, RegisterVersion, TenancyQuery,
+};
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use hearth_core::records::{ContactEntry, Household, Membership, Person, Property, Tenancy};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// Opens the database a URL names (`sqlite://path` or `postgres://...`), checks its schema is
+/// not newer than this binary, and applies any pending migrations.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::open(url).await?))
+    } else {
+        Err(StoreError::Config(format!(
+            "database URL must start with sqlite: or postgres:// (got '{}')",
+            url.split(':').next().unwrap_or("")
+        )))
+    }
+}
+
+/// Everything Hearth keeps, behind one interface. Implementations hold no rules: validation,
+/// policy and audit live in the services that call this.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+    /// The highest migration this binary knows and the highest applied to the database.
+    async fn schema_versions(&self) -> Result<(i64, i64)>;
+
+    async fn insert_person(&self, person: &Person) -> Result<()>;
+    async fn update_person(&self, person: &Person, expected_version: i64) -> Result<()>;
+    async fn get_person(&self, id: Uuid) -> Result<Option<Person>>;
+    async fn list_people(&self, query: &PersonQuery, page: Page) -> Result<Paged<Person>>;
+
+    async fn insert_property(&self, property: &Property) -> Result<()>;
+    async fn update_property(&self, property: &Property, expected_version: i64) -> Result<()>;
+    async fn get_property(&self, id: Uuid) -> Result<Option<Property>>;
+    async fn list_properties(&self, query: &PropertyQuery, page: Page) -> Result<Paged<Property>>;
+
+    async fn insert_household(&self, household: &Household) -> Result<()>;
+    async fn update_household(&self, household: &Household, expected_version: i64) -> Result<()>;
+    async fn get_household(&self, id: Uuid) -> Result<Option<Household>>;
+    async fn list_households(&self, query: &HouseholdQuery, page: Page) -> Result<Paged<Household>>;
+    async fn insert_membership(&self, membership: &Membership) -> Result<()>;
+    async fn update_membership(&self, membership: &Membership) -> Result<()>;
+    async fn get_membership(&self, id: Uuid) -> Result<Option<Membership>>;
+
+    async fn insert_tenancy(&self, tenancy: &Tenancy) -> Result<()>;
+    async fn update_tenancy(&self, tenancy: &Tenancy, expected_version: i64) -> Result<()>;
+    async fn get_tenancy(&self, id: Uuid) -> Result<Option<Tenancy>>;
+    async fn list_tenancies(&self, query: &TenancyQuery, page: Page) -> Result<Paged<Tenancy>>;
+
+    async fn insert_contact(&self, entry: &ContactEntry) -> Result<()>;
+    async fn update_contact(&self, entry: &ContactEntry, expected_version: i64) -> Result<()>;
+    async fn get_contact(&self, id: Uuid) -> Result<Option<ContactEntry>>;
+    async fn list_contacts(&self, query: &ContactQuery, page: Page) -> Result<Paged<ContactEntry>>;
+
+    /// Records the register version in use if it differs from the last one recorded; returns
+    /// whether it was a change.
+    async fn record_register_version(&self, version: &RegisterVersion) -> Result<bool>;
+    async fn register_history(&self) -> Result<Vec<RegisterVersion>>;
+
+    /// Starts an all-or-nothing import: nothing is visible until `commit`, and dropping the
+    /// session (or a crash) leaves the database as it was.
+    async fn begin_import(&self) -> Result<Box<dyn ImportSession>>;
+}
+
+/// One transaction for bulk loading. Lookups see rows added earlier in the same session.
+#[async_trait]
+pub trait ImportSession: Send {
+    /// Which of these external references of `kind` already exist, with their ids.
+    async fn existing_refs(&mut self, kind: RefKind, refs: &[String]) -> Result<HashMap<String, Uuid>>;
+    async fn insert_people(&mut self, people: &[Person]) -> Result<()>;
+    async fn insert_properties(&mut self, properties: &[Property]) -> Result<()>;
+    async fn insert_households(&mut self, households: &[Household]) -> Result<()>;
+    async fn insert_memberships(&mut self, memberships: &[Membership]) -> Result<()>;
+    async fn insert_tenancies(&mut self, tenancies: &[Tenancy]) -> Result<()>;
+    async fn insert_contacts(&mut self, entries: &[ContactEntry]) -> Result<()>;
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// The kinds of record that carry an external key: people, households and tenancies by their
+/// source system's reference, properties by UPRN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Person,
+    Household,
+    Tenancy,
+    PropertyUprn,
+}

@@ -1,0 +1,488 @@
+//! The store body, written once and instantiated for each backend by `impl_store!`. Each
+//! backend supplies a pool, a dialect function for SQL text, and its own bulk-load method.
+
+//!
+//! Every SQL string here is assembled from the constant table layouts in `sql.rs` and numbered
+//! placeholders, never from input, which is why they are marked `AssertSqlSafe`.
+
+use crate::rows::Param;
+
+/// Binds parameters in order to a query of either backend.
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                Param::Text(value) => query.bind(value),
+                Param::Int(value) => query.bind(value),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_params;
+
+/// `WHERE` clauses for each search, in PostgreSQL dialect. A NULL parameter means "any".
+pub const PEOPLE_FILTER: &str = "($1::text IS NULL OR name_search LIKE $1::text) \
+     AND ($2::text IS NULL OR postcode = $2::text) \
+     AND ($3::text IS NULL OR ni_number = $3::text) \
+     AND ($4::text IS NULL OR external_ref = $4::text) \
+     AND ($5::text IS NULL OR id IN (SELECT hm.person_id FROM household_members hm \
+          JOIN tenancies t ON t.household_id = hm.household_id \
+          JOIN properties pr ON pr.id = t.property_id WHERE pr.uprn = $5::text))";
+pub const PROPERTY_FILTER: &str = "($1::text IS NULL OR uprn = $1::text) \
+     AND ($2::text IS NULL OR postcode = $2::text) \
+     AND ($3::text IS NULL OR address_search LIKE $3::text)";
+pub const HOUSEHOLD_FILTER: &str = "($1::text IS NULL OR lower(name) LIKE $1::text) \
+     AND ($2::text IS NULL OR external_ref = $2::text) \
+     AND ($3::text IS NULL OR id IN (SELECT household_id FROM household_members WHERE person_id = $3::uuid))";
+pub const TENANCY_FILTER: &str = "($1::text IS NULL OR household_id = $1::uuid) \
+     AND ($2::text IS NULL OR property_id = $2::uuid) \
+     AND ($3::text IS NULL OR property_id IN (SELECT id FROM properties WHERE uprn = $3::text)) \
+     AND ($4::text IS NULL OR (start_date <= $4::date AND (end_date IS NULL OR end_date >= $4::date)))";
+pub const CONTACT_FILTER: &str = "($1::text IS NULL OR person_id = $1::uuid) AND ($2::text IS NULL OR channel = $2::text)";
+
+pub fn person_filter(q: &crate::PersonQuery) -> Vec<Param> {
+    vec![
+        Param::Text(q.name.as_deref().map(crate::rows::like_pattern)),
+        Param::Text(q.postcode.clone()),
+        Param::Text(q.ni_number.clone()),
+        Param::Text(q.external_ref.clone()),
+        Param::Text(q.uprn.clone()),
+    ]
+}
+
+pub fn property_filter(q: &crate::PropertyQuery) -> Vec<Param> {
+    vec![
+        Param::Text(q.uprn.clone()),
+        Param::Text(q.postcode.clone()),
+        Param::Text(q.address.as_deref().map(crate::rows::like_pattern)),
+    ]
+}
+
+pub fn household_filter(q: &crate::HouseholdQuery) -> Vec<Param> {
+    vec![
+        Param::Text(q.name.as_deref().map(crate::rows::like_pattern)),
+        Param::Text(q.external_ref.clone()),
+        Param::Text(q.person_id.map(|id| id.to_string())),
+    ]
+}
+
+pub fn tenancy_filter(q: &crate::TenancyQuery) -> Vec<Param> {
+    vec![
+        Param::Text(q.household_id.map(|id| id.to_string())),
+        Param::Text(q.property_id.map(|id| id.to_string())),
+        Param::Text(q.uprn.clone()),
+        Param::Text(q.current_on.map(|d| d.to_string())),
+    ]
+}
+
+pub fn contact_filter(q: &crate::ContactQuery) -> Vec<Param> {
+    vec![Param::Text(q.person_id.map(|id| id.to_string())), Param::Text(q.channel.clone())]
+}
+
+/// Implements [`crate::Store`] and an import session for one backend.
+///
+/// `$store` must be `Clone` with a field `pool: sqlx::Pool<$db>` and inherent methods `sql`
+/// (the dialect), `begin_write` (a transaction holding the write lock for a named purpose),
+/// `schema_versions_of` and `bulk_insert`; `$session` names the import session type.
+macro_rules! impl_store {
+    ($store:ident, $db:ty, $session:ident, $backend:expr) => {
+        impl $store {
+            async fn fetch_one_as<R>(&self, table: &crate::sql::Table, id: uuid::Uuid) -> crate::Result<Option<R>>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let sql = self.sql(&format!(
+                    "SELECT {} FROM {} WHERE id = $1::uuid",
+                    table.select_list(""),
+                    table.name
+                ));
+                Ok(sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.as_str())).bind(id.to_string()).fetch_optional(&self.pool).await?)
+            }
+
+            async fn page_of<R>(
+                &self,
+                table: &crate::sql::Table,
+                filter: &str,
+                params: Vec<Param>,
+                order: &str,
+                page: crate::Page,
+            ) -> crate::Result<(Vec<R>, i64)>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let n = params.len();
+                let count_sql = self.sql(&format!("SELECT count(*) FROM {} WHERE {filter}", table.name));
+                let total: i64 = bind_params!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), params.clone())
+                    .fetch_one(&self.pool)
+                    .await?;
+                let sql = self.sql(&format!(
+                    "SELECT {} FROM {} WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",
+                    table.select_list(""),
+                    table.name,
+                    n + 1,
+                    n + 2
+                ));
+                let rows = bind_params!(sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.as_str())), params)
+                    .bind(page.limit())
+                    .bind(page.offset())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok((rows, total))
+            }
+
+            async fn insert_row(&self, table: &crate::sql::Table, params: Vec<Param>) -> crate::Result<()> {
+                let sql = self.sql(&table.insert(1));
+                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), params).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn update_row(
+                &self,
+                table: &crate::sql::Table,
+                id: uuid::Uuid,
+                params: Vec<Param>,
+                expected_version: i64,
+            ) -> crate::Result<()> {
+                let sql = self.sql(&table.update());
+                let done = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), table.update_params(params, expected_version))
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                let exists_sql = self.sql(&format!("SELECT count(*) FROM {} WHERE id = $1::uuid", table.name));
+                let exists: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(exists_sql.as_str())).bind(id.to_string()).fetch_one(&self.pool).await?;
+                Err(if exists == 0 {
+                    crate::StoreError::NotFound
+                } else {
+                    crate::StoreError::VersionConflict { expected: expected_version }
+                })
+            }
+
+            async fn members_of(
+                &self,
+                household_ids: &[String],
+            ) -> crate::Result<std::collections::HashMap<String, Vec<hearth_core::records::Membership>>> {
+                let mut out: std::collections::HashMap<String, Vec<_>> = std::collections::HashMap::new();
+                if household_ids.is_empty() {
+                    return Ok(out);
+                }
+                let placeholders: Vec<String> = (1..=household_ids.len()).map(|i| format!("${i}::uuid")).collect();
+                let sql = self.sql(&format!(
+                    "SELECT {} FROM household_members WHERE household_id IN ({}) ORDER BY start_date, id",
+                    crate::sql::MEMBERS.select_list(""),
+                    placeholders.join(", ")
+                ));
+                let mut query = sqlx::query_as::<_, crate::rows::MembershipRow>(sqlx::AssertSqlSafe(sql.as_str()));
+                for id in household_ids {
+                    query = query.bind(id);
+                }
+                for row in query.fetch_all(&self.pool).await? {
+                    let membership = hearth_core::records::Membership::try_from(row)?;
+                    out.entry(membership.household_id.to_string()).or_default().push(membership);
+                }
+                Ok(out)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::Store for $store {
+            fn backend(&self) -> crate::Backend {
+                $backend
+            }
+
+            async fn schema_versions(&self) -> crate::Result<(i64, i64)> {
+                Self::schema_versions_of(&self.pool).await
+            }
+
+            async fn insert_person(&self, person: &hearth_core::records::Person) -> crate::Result<()> {
+                self.insert_row(&crate::sql::PEOPLE, crate::rows::person_params(person)).await
+            }
+
+            async fn update_person(&self, person: &hearth_core::records::Person, expected_version: i64) -> crate::Result<()> {
+                self.update_row(&crate::sql::PEOPLE, person.id, crate::rows::person_params(person), expected_version).await
+            }
+
+            async fn get_person(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Person>> {
+                self.fetch_one_as::<crate::rows::PersonRow>(&crate::sql::PEOPLE, id).await?.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_people(
+                &self,
+                query: &crate::PersonQuery,
+                page: crate::Page,
+            ) -> crate::Result<crate::Paged<hearth_core::records::Person>> {
+                let (rows, total) = self
+                    .page_of::<crate::rows::PersonRow>(
+                        &crate::sql::PEOPLE,
+                        crate::backend::PEOPLE_FILTER,
+                        crate::backend::person_filter(query),
+                        "family_lower, given_name, id",
+                        page,
+                    )
+                    .await?;
+                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::Result<_>>()?;
+                Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
+            }
+
+            async fn insert_property(&self, property: &hearth_core::records::Property) -> crate::Result<()> {
+                self.insert_row(&crate::sql::PROPERTIES, crate::rows::property_params(property)).await
+            }
+
+            async fn update_property(&self, property: &hearth_core::records::Property, expected_version: i64) -> crate::Result<()> {
+                self.update_row(&crate::sql::PROPERTIES, property.id, crate::rows::property_params(property), expected_version).await
+            }
+
+            async fn get_property(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Property>> {
+                self.fetch_one_as::<crate::rows::PropertyRow>(&crate::sql::PROPERTIES, id).await?.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_properties(
+                &self,
+                query: &crate::PropertyQuery,
+                page: crate::Page,
+            ) -> crate::Result<crate::Paged<hearth_core::records::Property>> {
+                let (rows, total) = self
+                    .page_of::<crate::rows::PropertyRow>(
+                        &crate::sql::PROPERTIES,
+                        crate::backend::PROPERTY_FILTER,
+                        crate::backend::property_filter(query),
+                        "postcode, address_search, id",
+                        page,
+                    )
+                    .await?;
+                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::Result<_>>()?;
+                Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
+            }
+
+            async fn insert_household(&self, household: &hearth_core::records::Household) -> crate::Result<()> {
+                self.insert_row(&crate::sql::HOUSEHOLDS, crate::rows::household_params(household)).await
+            }
+
+            async fn update_household(&self, household: &hearth_core::records::Household, expected_version: i64) -> crate::Result<()> {
+                self.update_row(&crate::sql::HOUSEHOLDS, household.id, crate::rows::household_params(household), expected_version).await
+            }
+
+            async fn get_household(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Household>> {
+                let Some(row) = self.fetch_one_as::<crate::rows::HouseholdRow>(&crate::sql::HOUSEHOLDS, id).await? else {
+                    return Ok(None);
+                };
+                let mut members = self.members_of(&[id.to_string()]).await?;
+                Ok(Some(row.into_household(members.remove(&id.to_string()).unwrap_or_default())?))
+            }
+
+            async fn list_households(
+                &self,
+                query: &crate::HouseholdQuery,
+                page: crate::Page,
+            ) -> crate::Result<crate::Paged<hearth_core::records::Household>> {
+                let (rows, total) = self
+                    .page_of::<crate::rows::HouseholdRow>(
+                        &crate::sql::HOUSEHOLDS,
+                        crate::backend::HOUSEHOLD_FILTER,
+                        crate::backend::household_filter(query),
+                        "created_at, id",
+                        page,
+                    )
+                    .await?;
+                let ids = rows.iter().map(|r| r.id().map(|id| id.to_string())).collect::<crate::Result<Vec<_>>>()?;
+                let mut members = self.members_of(&ids).await?;
+                let items = rows
+                    .into_iter()
+                    .zip(ids)
+                    .map(|(row, id)| row.into_household(members.remove(&id).unwrap_or_default()))
+                    .collect::<crate::Result<_>>()?;
+                Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
+            }
+
+            async fn insert_membership(&self, membership: &hearth_core::records::Membership) -> crate::Result<()> {
+                self.insert_row(&crate::sql::MEMBERS, crate::rows::membership_params(membership)).await
+            }
+
+            async fn update_membership(&self, membership: &hearth_core::records::Membership) -> crate::Result<()> {
+                let sql = self.sql(
+                    "UPDATE household_members SET relationship = $2::text, start_date = $3::date, end_date = $4::date \
+                     WHERE id = $1::uuid",
+                );
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(membership.id.to_string())
+                    .bind(membership.fields.relationship.as_str())
+                    .bind(membership.fields.start_date.to_string())
+                    .bind(membership.fields.end_date.map(|d| d.to_string()))
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::StoreError::NotFound) }
+            }
+
+            async fn get_membership(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Membership>> {
+                self.fetch_one_as::<crate::rows::MembershipRow>(&crate::sql::MEMBERS, id).await?.map(TryInto::try_into).transpose()
+            }
+
+            async fn insert_tenancy(&self, tenancy: &hearth_core::records::Tenancy) -> crate::Result<()> {
+                self.insert_row(&crate::sql::TENANCIES, crate::rows::tenancy_params(tenancy)).await
+            }
+
+            async fn update_tenancy(&self, tenancy: &hearth_core::records::Tenancy, expected_version: i64) -> crate::Result<()> {
+                self.update_row(&crate::sql::TENANCIES, tenancy.id, crate::rows::tenancy_params(tenancy), expected_version).await
+            }
+
+            async fn get_tenancy(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Tenancy>> {
+                self.fetch_one_as::<crate::rows::TenancyRow>(&crate::sql::TENANCIES, id).await?.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_tenancies(
+                &self,
+                query: &crate::TenancyQuery,
+                page: crate::Page,
+            ) -> crate::Result<crate::Paged<hearth_core::records::Tenancy>> {
+                let (rows, total) = self
+                    .page_of::<crate::rows::TenancyRow>(
+                        &crate::sql::TENANCIES,
+                        crate::backend::TENANCY_FILTER,
+                        crate::backend::tenancy_filter(query),
+                        "start_date DESC, id",
+                        page,
+                    )
+                    .await?;
+                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::Result<_>>()?;
+                Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
+            }
+
+            async fn insert_contact(&self, entry: &hearth_core::records::ContactEntry) -> crate::Result<()> {
+                self.insert_row(&crate::sql::CONTACTS, crate::rows::contact_params(entry)).await
+            }
+
+            async fn update_contact(&self, entry: &hearth_core::records::ContactEntry, expected_version: i64) -> crate::Result<()> {
+                self.update_row(&crate::sql::CONTACTS, entry.id, crate::rows::contact_params(entry), expected_version).await
+            }
+
+            async fn get_contact(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::ContactEntry>> {
+                self.fetch_one_as::<crate::rows::ContactRow>(&crate::sql::CONTACTS, id).await?.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_contacts(
+                &self,
+                query: &crate::ContactQuery,
+                page: crate::Page,
+            ) -> crate::Result<crate::Paged<hearth_core::records::ContactEntry>> {
+                let (rows, total) = self
+                    .page_of::<crate::rows::ContactRow>(
+                        &crate::sql::CONTACTS,
+                        crate::backend::CONTACT_FILTER,
+                        crate::backend::contact_filter(query),
+                        "occurred_at DESC, id",
+                        page,
+                    )
+                    .await?;
+                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::Result<_>>()?;
+                Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
+            }
+
+            async fn record_register_version(&self, version: &crate::RegisterVersion) -> crate::Result<bool> {
+                // A write transaction taken up front, so concurrent starts record each change once.
+                let mut tx = self.begin_write("register_versions").await?;
+                let latest_sql = self.sql("SELECT sha256 FROM register_versions ORDER BY loaded_at DESC, id DESC LIMIT 1");
+                let latest: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(latest_sql.as_str())).fetch_optional(&mut *tx).await?;
+                if latest.as_deref() == Some(version.sha256.as_str()) {
+                    return Ok(false);
+                }
+                let sql = self.sql(&crate::sql::REGISTER_VERSIONS.insert(1));
+                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), crate::rows::register_version_params(version)).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn register_history(&self) -> crate::Result<Vec<crate::RegisterVersion>> {
+                let sql = self.sql(&format!(
+                    "SELECT {} FROM register_versions ORDER BY loaded_at, id",
+                    crate::sql::REGISTER_VERSIONS.select_list("")
+                ));
+                let rows = sqlx::query_as::<_, crate::rows::RegisterVersionRow>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn begin_import(&self) -> crate::Result<Box<dyn crate::ImportSession>> {
+                // One import at a time: the existing-reference check must see every committed row.
+                let tx = self.begin_write("import").await?;
+                Ok(Box::new($session { tx, store: self.clone() }))
+            }
+        }
+
+        /// An import in one transaction; dropped without `commit`, it rolls back.
+        pub struct $session {
+            tx: sqlx::Transaction<'static, $db>,
+            store: $store,
+        }
+
+        #[async_trait::async_trait]
+        impl crate::ImportSession for $session {
+            async fn existing_refs(
+                &mut self,
+                kind: crate::RefKind,
+                refs: &[String],
+            ) -> crate::Result<std::collections::HashMap<String, uuid::Uuid>> {
+                let (table, column) = match kind {
+                    crate::RefKind::Person => ("people", "external_ref"),
+                    crate::RefKind::Household => ("households", "external_ref"),
+                    crate::RefKind::Tenancy => ("tenancies", "external_ref"),
+                    crate::RefKind::PropertyUprn => ("properties", "uprn"),
+                };
+                let mut out = std::collections::HashMap::new();
+                for chunk in refs.chunks(500) {
+                    let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}::text")).collect();
+                    let sql = self.store.sql(&format!(
+                        "SELECT {column}, id::text FROM {table} WHERE {column} IN ({})",
+                        placeholders.join(", ")
+                    ));
+                    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql.as_str()));
+                    for r in chunk {
+                        query = query.bind(r);
+                    }
+                    for (key, id) in query.fetch_all(&mut *self.tx).await? {
+                        let id = id.parse().map_err(|_| crate::StoreError::Corrupt(format!("bad id '{id}'")))?;
+                        out.insert(key, id);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn insert_people(&mut self, people: &[hearth_core::records::Person]) -> crate::Result<()> {
+                let rows = people.iter().map(crate::rows::person_params).collect();
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::PEOPLE, rows).await
+            }
+
+            async fn insert_properties(&mut self, properties: &[hearth_core::records::Property]) -> crate::Result<()> {
+                let rows = properties.iter().map(crate::rows::property_params).collect();
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::PROPERTIES, rows).await
+            }
+
+            async fn insert_households(&mut self, households: &[hearth_core::records::Household]) -> crate::Result<()> {
+                let rows = households.iter().map(crate::rows::household_params).collect();
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::HOUSEHOLDS, rows).await
+            }
+
+            async fn insert_memberships(&mut self, memberships: &[hearth_core::records::Membership]) -> crate::Result<()> {
+                let rows = memberships.iter().map(crate::rows::membership_params).collect();
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::MEMBERS, rows).await
+            }
+
+            async fn insert_tenancies(&mut self, tenancies: &[hearth_core::records::Tenancy]) -> crate::Result<()> {
+                let rows = tenancies.iter().map(crate::rows::tenancy_params).collect();
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::TENANCIES, rows).await
+            }
+
+            async fn insert_contacts(&mut self, entries: &[hearth_core::records::ContactEntry]) -> crate::Result<()> {
+                let rows = entries.iter().map(crate::rows::contact_params).collect();
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::CONTACTS, rows).await
+            }
+
+            async fn commit(self: Box<Self>) -> crate::Result<()> {
+                self.tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use impl_store;

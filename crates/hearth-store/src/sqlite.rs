@@ -1,0 +1,82 @@
+//! The embedded SQLite store: WAL journal, foreign keys on, writes in IMMEDIATE transactions.
+
+use crate::backend::{bind_params, impl_store};
+use crate::rows::Param;
+use crate::{Backend, Result, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Hearth on SQLite.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file a `sqlite:` URL names and migrates it.
+    pub async fn open(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let (binary, database) = Self::schema_versions_of(&pool).await?;
+        if database > binary {
+            return Err(StoreError::SchemaTooNew { database, binary });
+        }
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    fn sql(&self, pg: &str) -> String {
+        crate::dialect::for_sqlite(pg)
+    }
+
+    async fn schema_versions_of(pool: &SqlitePool) -> Result<(i64, i64)> {
+        let binary = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let has_table: Option<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(pool)
+                .await?;
+        let database: Option<i64> = match has_table {
+            Some(_) => sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations").fetch_one(pool).await?,
+            None => None,
+        };
+        Ok((binary, database.unwrap_or(0)))
+    }
+
+    /// SQLite has one writer: taking the lock at BEGIN avoids a failed upgrade later.
+    async fn begin_write(&self, _purpose: &str) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Batched multi-row INSERTs within SQLite's parameter limit.
+    async fn bulk_insert(
+        tx: &mut Transaction<'static, Sqlite>,
+        store: &Self,
+        table: &crate::sql::Table,
+        rows: Vec<Vec<Param>>,
+    ) -> Result<()> {
+        let per_insert = table.rows_per_insert();
+        let full_sql = store.sql(&table.insert(per_insert));
+        for chunk in rows.chunks(per_insert) {
+            let sql = if chunk.len() == per_insert { full_sql.clone() } else { store.sql(&table.insert(chunk.len())) };
+            bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), chunk.iter().flatten().cloned()).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// The pool, for tests and benchmarks that measure the raw lower bound.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+impl_store!(SqliteStore, Sqlite, SqliteImport, Backend::Sqlite);
