@@ -1,6 +1,5 @@
 //! The store body, written once and instantiated for each backend by `impl_store!`. Each
 //! backend supplies a pool, a dialect function for SQL text, and its own bulk-load method.
-
 //!
 //! Every SQL string here is assembled from the constant table layouts in `sql.rs` and numbered
 //! placeholders, never from input, which is why they are marked `AssertSqlSafe`.
