@@ -1,1 +1,72 @@
-//! placeholder
+//! Hearth's HTTP adapter: the JSON API under `/api`, its OpenAPI 3.1 document at
+//! `/api/openapi.json`, and Swagger UI at `/api/docs`. Handlers parse, call one service
+//! function, and map the result; no rule lives here.
+
+mod error;
+mod extract;
+mod routes;
+
+pub use error::ApiError;
+
+use axum::Router;
+use hearth_service::Hearth;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Hearth API",
+        description = "Records of a social-housing landlord, kept as its privacy notice promises.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "people", description = "People and their data-subject roles"),
+        (name = "households", description = "Households and membership history"),
+        (name = "properties", description = "Properties keyed by UPRN"),
+        (name = "tenancies", description = "Tenancies and leases"),
+        (name = "contacts", description = "The contact log"),
+        (name = "register", description = "The processing register in force"),
+        (name = "system", description = "Health")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document, built together so neither can lack the other.
+fn api() -> OpenApiRouter<Hearth> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::people::routes())
+        .merge(routes::properties::routes())
+        .merge(routes::households::routes())
+        .merge(routes::tenancies::routes())
+        .merge(routes::contacts::routes())
+        .merge(routes::register::routes())
+        .merge(routes::system::routes())
+}
+
+/// The OpenAPI document, as committed in `docs/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// The whole application: API, document and Swagger UI, with security headers.
+pub fn app(hearth: Hearth) -> Router {
+    let (router, doc) = api().split_for_parts();
+    router
+        .with_state(hearth)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("DENY"),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}

@@ -130,3 +130,21 @@ pub enum RefKind {
     Tenancy,
     PropertyUprn,
 }
+
+/// People as bare rows, for the import benchmark's lower bound: the exact rows an import
+/// writes, loaded with nothing but the bulk insert.
+pub struct RawPeople(Vec<Vec<rows::Param>>);
+
+impl RawPeople {
+    pub fn from_people(people: &[Person]) -> Self {
+        Self(people.iter().map(rows::person_params).collect())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

@@ -73,6 +73,14 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Loads rows with the bare bulk insert in one transaction: the benchmark's lower bound.
+    pub async fn raw_load(&self, people: crate::RawPeople) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        Self::bulk_insert(&mut tx, self, &crate::sql::PEOPLE, people.0).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The pool, for tests and benchmarks that measure the raw lower bound.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool

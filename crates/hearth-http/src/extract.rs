@@ -1,0 +1,64 @@
+//! Extractors whose rejections use the API's error format: JSON bodies, query strings, path
+//! ids and the `If-Match` version.
+
+use crate::ApiError;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// A JSON body; a malformed or mistyped body is a 422 naming what is wrong.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::field("(body)", rejection.body_text())),
+        }
+    }
+}
+
+/// A query string; a bad parameter is a 422.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::field("(query)", rejection.body_text())),
+        }
+    }
+}
+
+/// A record id in the path; anything but a UUID is a 404, since no record has that id.
+pub struct Id(pub uuid::Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::from(hearth_service::ServiceError::NotFound("record")))?;
+        raw.parse().map(Self).map_err(|_| ApiError::from(hearth_service::ServiceError::NotFound("record")))
+    }
+}
+
+/// The version from `If-Match` (`"3"` or `3`), when the client sent one.
+pub struct IfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
+            return Ok(Self(None));
+        };
+        let text = value.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
+        text.parse().map(|v| Self(Some(v))).map_err(|_| ApiError::field("If-Match", "must be the record's version, as given in its ETag"))
+    }
+}

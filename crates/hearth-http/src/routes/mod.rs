@@ -1,0 +1,43 @@
+//! Route handlers, one file per resource.
+
+pub mod contacts;
+pub mod households;
+pub mod people;
+pub mod properties;
+pub mod register;
+pub mod system;
+pub mod tenancies;
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A page of results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListResponse<T: ToSchema> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    /// How many records match in all.
+    pub total: i64,
+}
+
+impl<T: ToSchema> From<hearth_store::Paged<T>> for ListResponse<T> {
+    fn from(p: hearth_store::Paged<T>) -> Self {
+        Self { items: p.items, page: p.page, per_page: p.per_page, total: p.total }
+    }
+}
+
+/// A record with its version as the ETag, to send back in `If-Match` when updating.
+pub fn versioned<T: Serialize>(status: StatusCode, version: i64, location: Option<String>, body: T) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    if let Some(value) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}

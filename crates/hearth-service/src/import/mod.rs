@@ -1,0 +1,264 @@
+//! CSV import of people, properties and tenancies: all or nothing by default, every bad row
+//! reported with its line and reason; `skip_invalid` imports the good rows and returns the
+//! rejects. Rows whose external key already exists are left alone, so re-running a file
+//! changes nothing. One transaction: a crash leaves the database as it was before.
+
+mod columns;
+mod people;
+pub use people::people_from_csv;
+mod properties;
+mod tenancies;
+
+use crate::{Hearth, Result, ServiceError};
+use async_trait::async_trait;
+use columns::Columns;
+use hearth_store::ImportSession;
+use std::collections::HashMap;
+
+/// Rows validated and written per round trip.
+const BATCH: usize = 2_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    People,
+    Properties,
+    Tenancies,
+}
+
+impl std::str::FromStr for ImportKind {
+    type Err = String;
+
+    fn from_str(raw: &str) -> std::result::Result<Self, String> {
+        match raw {
+            "people" => Ok(Self::People),
+            "properties" => Ok(Self::Properties),
+            "tenancies" => Ok(Self::Tenancies),
+            other => Err(format!("'{other}' is not an import kind: expected people, properties or tenancies")),
+        }
+    }
+}
+
+/// One problem with one row.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() { write!(f, "line {}: {}", self.line, self.reason) } else { write!(f, "line {}: {}: {}", self.line, self.field, self.reason) }
+    }
+}
+
+/// A row that was not imported: its original fields and why.
+#[derive(Debug, Clone)]
+pub struct Reject {
+    pub line: u64,
+    pub fields: Vec<String>,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub rows_read: u64,
+    pub imported: u64,
+    /// Rows whose external key was already in the database: left unchanged.
+    pub already_present: u64,
+    pub errors: Vec<RowError>,
+    pub rejects: Vec<Reject>,
+    /// The header of the file, for writing rejects.
+    pub header: Vec<String>,
+    /// Whether anything was written. False when any row was bad and `skip_invalid` was off.
+    pub committed: bool,
+}
+
+/// Told about progress as rows are read.
+pub trait ImportProgress: Send + Sync {
+    fn rows_done(&self, rows: u64);
+}
+
+/// No progress reporting.
+pub struct Silent;
+
+impl ImportProgress for Silent {
+    fn rows_done(&self, _rows: u64) {}
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Import the good rows and return the bad ones instead of importing nothing.
+    pub skip_invalid: bool,
+    /// Names the source of imported items (the file name, usually).
+    pub source_name: String,
+}
+
+/// What each kind of file does with its rows.
+#[async_trait]
+trait RowKind: Send {
+    type Row: Send;
+    const REQUIRED: &'static [&'static str];
+    const OPTIONAL: &'static [&'static str];
+
+    /// The row's external key, unique within a file and the database.
+    fn key(row: &Self::Row) -> &str;
+    /// Parses and validates one row on its own.
+    fn parse(&self, cols: &Columns, record: &csv::StringRecord, line: u64) -> std::result::Result<Self::Row, Vec<RowError>>;
+    /// Resolves references for a batch of new rows; returns errors for rows that cannot be
+    /// imported. Rows left in `rows` are ready to insert.
+    async fn resolve(&mut self, session: &mut dyn ImportSession, rows: &mut Vec<(u64, Self::Row)>) -> Result<Vec<RowError>>;
+    async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Self::Row>) -> Result<()>;
+    fn ref_kind() -> hearth_store::RefKind;
+}
+
+impl Hearth {
+    /// Imports a CSV file of the given kind.
+    pub async fn import_csv(
+        &self,
+        kind: ImportKind,
+        reader: impl std::io::Read + Send,
+        options: &ImportOptions,
+        progress: &dyn ImportProgress,
+    ) -> Result<ImportReport> {
+        let now = self.clock.now();
+        let today = self.today();
+        match kind {
+            ImportKind::People => self.run_import(people::PeopleRows::new(today, now, &options.source_name), reader, options, progress).await,
+            ImportKind::Properties => self.run_import(properties::PropertyRows::new(now, &options.source_name), reader, options, progress).await,
+            ImportKind::Tenancies => self.run_import(tenancies::TenancyRows::new(now), reader, options, progress).await,
+        }
+    }
+
+    async fn run_import<K: RowKind>(
+        &self,
+        mut kind: K,
+        reader: impl std::io::Read + Send,
+        options: &ImportOptions,
+        progress: &dyn ImportProgress,
+    ) -> Result<ImportReport> {
+        let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(false).trim(csv::Trim::All).from_reader(reader);
+        let header = csv.headers().map_err(|e| ServiceError::field("(file)", format!("line 1: cannot read the header: {e}")))?.clone();
+        let cols = Columns::new(&header, K::REQUIRED, K::OPTIONAL).map_err(|reason| ServiceError::field("(header)", format!("line 1: {reason}")))?;
+        let mut report = ImportReport { header: header.iter().map(String::from).collect(), ..Default::default() };
+        let mut session = self.store.begin_import().await?;
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut batch: Vec<(u64, K::Row, csv::StringRecord)> = Vec::with_capacity(BATCH);
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = csv.position().line() + 1;
+            let more = match csv.read_record(&mut record) {
+                Ok(more) => more,
+                Err(err) => {
+                    let line = err.position().map_or(line, |p| p.line());
+                    report.rows_read += 1;
+                    reject(&mut report, line, &record, vec![RowError { line, field: String::new(), reason: csv_reason(&err) }]);
+                    if matches!(err.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(ServiceError::field("(file)", csv_reason(&err)));
+                    }
+                    continue;
+                }
+            };
+            if more {
+                let line = record.position().map_or(line, |p| p.line());
+                report.rows_read += 1;
+                match kind.parse(&cols, &record, line) {
+                    Err(errors) => reject(&mut report, line, &record, errors),
+                    Ok(row) => {
+                        let key = K::key(&row).to_string();
+                        if let Some(first) = seen.get(&key) {
+                            let error = RowError { line, field: cols.key_column().into(), reason: format!("'{key}' already appears on line {first}") };
+                            reject(&mut report, line, &record, vec![error]);
+                        } else {
+                            seen.insert(key, line);
+                            batch.push((line, row, record.clone()));
+                        }
+                    }
+                }
+            }
+            if batch.len() >= BATCH || (!more && !batch.is_empty()) {
+                self.import_batch(&mut kind, session.as_mut(), std::mem::take(&mut batch), options, &mut report).await?;
+                progress.rows_done(report.rows_read);
+            }
+            if !more {
+                break;
+            }
+        }
+        progress.rows_done(report.rows_read);
+        if report.errors.is_empty() || options.skip_invalid {
+            session.commit().await?;
+            report.committed = true;
+        }
+        // Otherwise the session is dropped and rolls back: nothing from this file remains.
+        Ok(report)
+    }
+
+    async fn import_batch<K: RowKind>(
+        &self,
+        kind: &mut K,
+        session: &mut dyn ImportSession,
+        batch: Vec<(u64, K::Row, csv::StringRecord)>,
+        options: &ImportOptions,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        let keys: Vec<String> = batch.iter().map(|(_, row, _)| K::key(row).to_string()).collect();
+        let existing = session.existing_refs(K::ref_kind(), &keys).await?;
+        let mut records: HashMap<u64, csv::StringRecord> = HashMap::new();
+        let mut fresh: Vec<(u64, K::Row)> = Vec::with_capacity(batch.len());
+        for (line, row, record) in batch {
+            if existing.contains_key(K::key(&row)) {
+                report.already_present += 1;
+            } else {
+                records.insert(line, record);
+                fresh.push((line, row));
+            }
+        }
+        let errors = kind.resolve(session, &mut fresh).await?;
+        let mut by_line: HashMap<u64, Vec<RowError>> = HashMap::new();
+        for error in errors {
+            by_line.entry(error.line).or_default().push(error);
+        }
+        let mut lines: Vec<u64> = by_line.keys().copied().collect();
+        lines.sort_unstable();
+        for line in lines {
+            let record = records.remove(&line).unwrap_or_default();
+            reject(report, line, &record, by_line.remove(&line).unwrap_or_default());
+        }
+        // After the first bad row, an all-or-nothing import only validates.
+        if report.errors.is_empty() || options.skip_invalid {
+            report.imported += fresh.len() as u64;
+            kind.insert(session, fresh.into_iter().map(|(_, row)| row).collect()).await?;
+        }
+        Ok(())
+    }
+}
+
+fn reject(report: &mut ImportReport, line: u64, record: &csv::StringRecord, errors: Vec<RowError>) {
+    report.errors.extend(errors.iter().cloned());
+    report.rejects.push(Reject { line, fields: record.iter().map(String::from).collect(), errors });
+}
+
+fn csv_reason(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// Writes rejected rows with their line numbers and reasons as CSV.
+pub fn write_rejects(report: &ImportReport, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header = vec!["line".to_string(), "reasons".to_string()];
+    header.extend(report.header.iter().cloned());
+    writer.write_record(&header)?;
+    for reject in &report.rejects {
+        let reasons: Vec<String> = reject.errors.iter().map(|e| if e.field.is_empty() { e.reason.clone() } else { format!("{}: {}", e.field, e.reason) }).collect();
+        let mut row = vec![reject.line.to_string(), reasons.join("; ")];
+        row.extend(reject.fields.iter().cloned());
+        row.resize(header.len(), String::new());
+        writer.write_record(&row)?;
+    }
+    writer.flush()
+}

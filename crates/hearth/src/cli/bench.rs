@@ -1,0 +1,108 @@
+//! `hearth bench import`: import N people from CSV on each backend, beside the raw lower bound
+//! (the same rows loaded by the bare bulk insert) measured in the same run.
+
+use anyhow::{Context, Result};
+use hearth_core::clock::SystemClock;
+use hearth_service::Hearth;
+use hearth_service::import::{ImportKind, ImportOptions, Silent, people_from_csv};
+use hearth_store::RawPeople;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchCommand {
+    /// Import people from CSV and compare with the bare bulk load of the same rows.
+    Import {
+        #[arg(long, default_value_t = 1_000_000)]
+        people: u64,
+        /// A PostgreSQL server where the benchmark may create databases (else SQLite only;
+        /// HEARTH_TEST_POSTGRES_URL is used when set).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+}
+
+struct Measure {
+    backend: &'static str,
+    import: Duration,
+    raw: Duration,
+}
+
+pub async fn run(command: BenchCommand) -> Result<ExitCode> {
+    let BenchCommand::Import { people, postgres } = command;
+    let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
+    let dir = tempfile::tempdir()?;
+    let today = jiff::Zoned::now().date();
+    eprintln!("generating {people} people...");
+    let csv = hearth_service::demo::write_demo_csv(dir.path(), people, 7, today)?;
+    let mut results = vec![bench_backend("sqlite", &csv.people, None, dir.path()).await?];
+    if let Some(admin) = postgres {
+        results.push(bench_backend("postgres", &csv.people, Some(&admin), dir.path()).await?);
+    } else {
+        eprintln!("no PostgreSQL given (--postgres or HEARTH_TEST_POSTGRES_URL): SQLite only");
+    }
+    println!("\n| backend | rows | import (validated, idempotent) | raw bulk load (lower bound) | ratio |");
+    println!("|---|---:|---:|---:|---:|");
+    for m in &results {
+        println!(
+            "| {} | {people} | {:.2} s ({:.0} rows/s) | {:.2} s ({:.0} rows/s) | {:.2}x |",
+            m.backend,
+            m.import.as_secs_f64(),
+            people as f64 / m.import.as_secs_f64(),
+            m.raw.as_secs_f64(),
+            people as f64 / m.raw.as_secs_f64(),
+            m.import.as_secs_f64() / m.raw.as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn fresh_url(backend: &str, admin: Option<&str>, dir: &std::path::Path, name: &str) -> Result<String> {
+    match (backend, admin) {
+        ("sqlite", _) => Ok(format!("sqlite://{}", dir.join(format!("{name}.sqlite")).display())),
+        (_, Some(admin)) => {
+            let db = format!("hearth_bench_{name}_{}", uuid::Uuid::new_v4().simple());
+            let pool = sqlx::PgPool::connect(admin).await.context("connecting to PostgreSQL")?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&pool).await?;
+            pool.close().await;
+            let (base, _) = admin.rsplit_once('/').unwrap_or((admin, ""));
+            Ok(format!("{base}/{db}"))
+        }
+        _ => anyhow::bail!("PostgreSQL needs a server URL"),
+    }
+}
+
+async fn bench_backend(backend: &'static str, people_csv: &std::path::Path, admin: Option<&str>, dir: &std::path::Path) -> Result<Measure> {
+    let register = Arc::new(hearth_core::register::default_register().map_err(|p| anyhow::anyhow!("{p:?}"))?);
+
+    // The full import: read, validate, check keys, write, in one transaction.
+    let url = fresh_url(backend, admin, dir, "import").await?;
+    let hearth = Hearth::new(hearth_store::open(&url).await?, register, Arc::new(SystemClock));
+    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(people_csv)?);
+    let started = Instant::now();
+    let report = hearth.import_csv(ImportKind::People, file, &ImportOptions { skip_invalid: false, source_name: "bench".into() }, &Silent).await?;
+    let import = started.elapsed();
+    anyhow::ensure!(report.committed && report.errors.is_empty(), "benchmark data failed validation: {:?}", report.errors.first());
+    eprintln!("{backend}: import of {} rows took {:.2} s", report.imported, import.as_secs_f64());
+
+    // The lower bound: the same rows, prepared beforehand, loaded by the bare bulk insert.
+    let now = jiff::Timestamp::now();
+    let rows = people_from_csv(std::fs::File::open(people_csv)?, now.to_zoned(jiff::tz::TimeZone::UTC).date(), now).map_err(|e| anyhow::anyhow!(e))?;
+    let raw_rows = RawPeople::from_people(&rows);
+    drop(rows);
+    let url = fresh_url(backend, admin, dir, "raw").await?;
+    let started;
+    if backend == "sqlite" {
+        let store = hearth_store::SqliteStore::open(&url).await?;
+        started = Instant::now();
+        store.raw_load(raw_rows).await?;
+    } else {
+        let store = hearth_store::PgStore::open(&url).await?;
+        started = Instant::now();
+        store.raw_load(raw_rows).await?;
+    }
+    let raw = started.elapsed();
+    eprintln!("{backend}: raw bulk load took {:.2} s", raw.as_secs_f64());
+    Ok(Measure { backend, import, raw })
+}

@@ -1,0 +1,73 @@
+//! Command handlers: each parses its arguments, opens the application, calls services.
+
+pub mod bench;
+pub mod config_cmd;
+pub mod demo;
+pub mod import;
+pub mod register;
+pub mod serve;
+
+use crate::config::{Config, Flags, LogFormat};
+use crate::{Cli, Command};
+use anyhow::{Context, Result};
+use hearth_core::actor::Actor;
+use hearth_core::clock::SystemClock;
+use hearth_service::{Hearth, RegisterSource, load_register_file};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let listen = match &cli.command {
+        Command::Serve(args) => args.listen.clone(),
+        _ => None,
+    };
+    let flags = Flags { config: cli.config, listen, data_dir: cli.data_dir, database_url: cli.database_url, register: cli.register };
+    match cli.command {
+        Command::Serve(args) => serve::run(Config::load(&flags)?, args).await,
+        Command::Config(cmd) => config_cmd::run(&flags, cmd),
+        Command::Register(cmd) => register::run(&flags, cmd).await,
+        Command::Import(args) => import::run(Config::load(&flags)?, args).await,
+        Command::Demo(args) => demo::run(&flags, args).await,
+        Command::Openapi => {
+            println!("{}", hearth_http::openapi_document().to_pretty_json().context("rendering the OpenAPI document")?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(cmd) => bench::run(cmd).await,
+    }
+}
+
+/// The operator running this command, for the record of who changed what.
+pub fn operator() -> Actor {
+    Actor::Cli(std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
+}
+
+/// Starts logging: ids only, never personal data, in text or JSON.
+pub fn init_logging(format: LogFormat, default_level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+/// The register the configuration names, or the shipped one.
+pub fn load_register(config: &Config) -> Result<RegisterSource> {
+    match &config.register {
+        Some(path) => load_register_file(path).map_err(|problems| anyhow::anyhow!("the register is invalid:\n  {}", problems.join("\n  "))),
+        None => RegisterSource::shipped().map_err(|problems| anyhow::anyhow!("the shipped register is invalid: {problems:?}")),
+    }
+}
+
+/// Opens the database (creating the data directory for embedded SQLite), migrates it, loads
+/// the register and records its version.
+pub async fn open(config: &Config) -> Result<Hearth> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    }
+    let source = load_register(config)?;
+    let store = hearth_store::open(&config.database_url).await.with_context(|| format!("opening {}", config.redacted_database_url()))?;
+    let hearth = Hearth::new(store, Arc::new(source.register.clone()), Arc::new(SystemClock));
+    hearth.record_register_version(&source, &operator()).await.context("recording the register version")?;
+    Ok(hearth)
+}

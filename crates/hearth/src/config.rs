@@ -1,0 +1,204 @@
+//! Configuration in one place: defaults < file < `HEARTH_*` environment < flags. Unknown keys
+//! and unknown `HEARTH_*` variables are rejected; secrets may come from `*_FILE`.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The settings a file may hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    database_url_file: Option<PathBuf>,
+    register: Option<PathBuf>,
+    log_format: Option<String>,
+}
+
+/// Settings given as flags.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub config: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub register: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub register: Option<PathBuf>,
+    pub log_format: LogFormat,
+    /// Where each setting came from, for `config check`.
+    pub origins: Vec<(&'static str, String)>,
+}
+
+/// Environment variables Hearth reads. Test-harness variables are allowed through.
+const KNOWN_ENV: &[&str] = &[
+    "HEARTH_CONFIG", "HEARTH_LISTEN", "HEARTH_DATA_DIR", "HEARTH_DATABASE_URL", "HEARTH_DATABASE_URL_FILE",
+    "HEARTH_REGISTER", "HEARTH_LOG_FORMAT",
+];
+const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
+
+impl Config {
+    /// Resolves the configuration from flags, the environment and the file they name.
+    pub fn load(flags: &Flags) -> Result<Self> {
+        Self::resolve(flags, std::env::vars().filter(|(k, _)| k.starts_with("HEARTH_")).collect())
+    }
+
+    fn resolve(flags: &Flags, env: Vec<(String, String)>) -> Result<Self> {
+        let unknown: Vec<&str> = env
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| !KNOWN_ENV.contains(k) && !ALLOWED_ENV_PREFIXES.iter().any(|p| k.starts_with(p)))
+            .collect();
+        if !unknown.is_empty() {
+            bail!("unknown environment variable(s) {}: the known ones are {}", unknown.join(", "), KNOWN_ENV.join(", "));
+        }
+        let env_get = |key: &str| env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+        let mut origins = Vec::new();
+        let config_path = flags.config.clone().or_else(|| env_get("HEARTH_CONFIG").map(PathBuf::from));
+        let file = match &config_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| {
+                    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+                    anyhow::anyhow!("{}:{line}: {}", path.display(), e.message().trim())
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let file_name = config_path.as_ref().map(|p| format!("file {}", p.display())).unwrap_or_default();
+
+        let pick = |origins: &mut Vec<(&'static str, String)>, name: &'static str, flag: Option<String>, env_key: &str, file_value: Option<String>, default: Option<String>| {
+            let (value, origin) = if let Some(v) = flag {
+                (Some(v), "flag".to_string())
+            } else if let Some(v) = env_get(env_key) {
+                (Some(v), format!("environment {env_key}"))
+            } else if let Some(v) = file_value {
+                (Some(v), file_name.clone())
+            } else {
+                (default, "default".to_string())
+            };
+            if value.is_some() {
+                origins.push((name, origin));
+            }
+            value
+        };
+
+        let listen_text = pick(&mut origins, "listen", flags.listen.clone(), "HEARTH_LISTEN", file.listen.clone(), Some("127.0.0.1:8080".into())).unwrap_or_default();
+        let listen: SocketAddr = listen_text.parse().with_context(|| format!("listen: '{listen_text}' is not an address like 127.0.0.1:8080"))?;
+        let data_dir = PathBuf::from(
+            pick(&mut origins, "data_dir", flags.data_dir.as_ref().map(|p| p.display().to_string()), "HEARTH_DATA_DIR", file.data_dir.as_ref().map(|p| p.display().to_string()), Some("hearth-data".into()))
+                .unwrap_or_default(),
+        );
+        let url_from_file = |path: &Path| -> Result<String> {
+            Ok(std::fs::read_to_string(path).with_context(|| format!("reading database URL from {}", path.display()))?.trim().to_string())
+        };
+        let file_url = match (&file.database_url, &file.database_url_file) {
+            (Some(_), Some(_)) => bail!("{file_name}: give database_url or database_url_file, not both"),
+            (Some(url), None) => Some(url.clone()),
+            (None, Some(path)) => Some(url_from_file(path)?),
+            (None, None) => None,
+        };
+        let env_url = match (env_get("HEARTH_DATABASE_URL"), env_get("HEARTH_DATABASE_URL_FILE")) {
+            (Some(_), Some(_)) => bail!("set HEARTH_DATABASE_URL or HEARTH_DATABASE_URL_FILE, not both"),
+            (Some(url), None) => Some(url),
+            (None, Some(path)) => Some(url_from_file(Path::new(&path))?),
+            (None, None) => None,
+        };
+        let default_url = format!("sqlite://{}", data_dir.join("hearth.sqlite").display());
+        let (database_url, origin) = match (&flags.database_url, env_url, file_url) {
+            (Some(url), _, _) => (url.clone(), "flag".to_string()),
+            (None, Some(url), _) => (url, "environment".to_string()),
+            (None, None, Some(url)) => (url, file_name.clone()),
+            (None, None, None) => (default_url, "default (embedded SQLite in data_dir)".to_string()),
+        };
+        origins.push(("database_url", origin));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            bail!("database_url must start with sqlite: or postgres://");
+        }
+        let register = pick(&mut origins, "register", flags.register.as_ref().map(|p| p.display().to_string()), "HEARTH_REGISTER", file.register.as_ref().map(|p| p.display().to_string()), None).map(PathBuf::from);
+        let log_format = match pick(&mut origins, "log_format", None, "HEARTH_LOG_FORMAT", file.log_format.clone(), Some("text".into())).as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") | None => LogFormat::Text,
+            Some(other) => bail!("log_format: '{other}' is not text or json"),
+        };
+        Ok(Self { listen, data_dir, database_url, register, log_format, origins })
+    }
+
+    /// The database URL with any password hidden, for printing.
+    pub fn redacted_database_url(&self) -> String {
+        match (self.database_url.find("://"), self.database_url.find('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                let creds = &self.database_url[scheme + 3..at];
+                match creds.split_once(':') {
+                    Some((user, _)) => format!("{}{user}:****{}", &self.database_url[..scheme + 3], &self.database_url[at..]),
+                    None => self.database_url.clone(),
+                }
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn layers_defaults_then_file_then_env_then_flags() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("hearth.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/hearth\"\nlog_format = \"json\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let flags = Flags { config: Some(file.clone()), ..Default::default() };
+        let from_file = Config::resolve(&flags, env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_file.listen.port(), 9000);
+        assert_eq!(from_file.database_url, "sqlite:///srv/hearth/hearth.sqlite");
+        assert_eq!(from_file.log_format, LogFormat::Json);
+        let from_env = Config::resolve(&flags, env(&[("HEARTH_LISTEN", "127.0.0.1:9100")])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_env.listen.port(), 9100);
+        let with_flag = Flags { listen: Some("127.0.0.1:9200".into()), ..flags };
+        let from_flag = Config::resolve(&with_flag, env(&[("HEARTH_LISTEN", "127.0.0.1:9100")])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_flag.listen.port(), 9200);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_variables_with_where() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("hearth.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlisten_port = 9\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = Config::resolve(&Flags { config: Some(file), ..Default::default() }, env(&[])).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains(":2:") && err.contains("listen_port"), "{err}");
+        let err = Config::resolve(&Flags::default(), env(&[("HEARTH_LISTN", "x")])).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("HEARTH_LISTN"), "{err}");
+        assert!(Config::resolve(&Flags::default(), env(&[("HEARTH_TEST_POSTGRES_URL", "x")])).is_ok());
+    }
+
+    #[test]
+    fn reads_the_database_url_from_a_file_and_hides_its_password() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let secret = dir.path().join("db-url");
+        std::fs::write(&secret, "postgres://hearth:s3cret@db.internal/hearth\n").unwrap_or_else(|e| panic!("{e}"));
+        let config = Config::resolve(&Flags::default(), env(&[("HEARTH_DATABASE_URL_FILE", secret.to_str().unwrap_or(""))])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.database_url, "postgres://hearth:s3cret@db.internal/hearth");
+        assert_eq!(config.redacted_database_url(), "postgres://hearth:****@db.internal/hearth");
+    }
+}
