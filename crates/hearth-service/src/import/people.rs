@@ -59,6 +59,22 @@ fn equality(cols: &Columns, r: &csv::StringRecord) -> Equality {
     }
 }
 
+/// Names a validation error by the CSV column the value came from.
+fn csv_column(field: &str, has_phone: bool) -> String {
+    let column = match field {
+        "postal_address.line1" | "postal_address.line2" | "postal_address.line3" | "postal_address.line4" => {
+            return field.replace("postal_address.line", "address_line");
+        }
+        "postal_address.town" => "town",
+        "postal_address.postcode" => "postcode",
+        "phones[0].value" if has_phone => "phone",
+        "phones[0].value" | "phones[1].value" => "mobile",
+        "emails[0].value" => "email",
+        other => return other.replace("equality.", ""),
+    };
+    column.to_string()
+}
+
 #[async_trait]
 impl RowKind for PeopleRows {
     type Row = Person;
@@ -106,7 +122,14 @@ impl RowKind for PeopleRows {
         if input.external_ref.is_none() {
             return Err(vec![RowError { line, field: "external_ref".into(), reason: "is required: it makes the import repeatable".into() }]);
         }
-        let fields = input.validate(self.today).map_err(|e| row_errors(line, e))?;
+        let has_phone = cols.get(r, "phone").is_some();
+        let fields = input.validate(self.today).map_err(|e| {
+            let mut errors = row_errors(line, e);
+            for error in &mut errors {
+                error.field = csv_column(&error.field, has_phone);
+            }
+            errors
+        })?;
         Ok(Person { id: uuid::Uuid::now_v7(), fields, created_at: self.now, updated_at: self.now, version: 1 })
     }
 

@@ -60,14 +60,21 @@ pub fn load_register(config: &Config) -> Result<RegisterSource> {
 }
 
 /// Opens the database (creating the data directory for embedded SQLite), migrates it, loads
-/// the register and records its version.
+/// the register and records its version, since what follows runs under it.
 pub async fn open(config: &Config) -> Result<Hearth> {
+    let (hearth, source) = open_without_recording(config).await?;
+    hearth.record_register_version(&source, &operator()).await.context("recording the register version")?;
+    Ok(hearth)
+}
+
+/// Opens the application for a read-only command, which runs no rule and so changes no
+/// register version.
+pub async fn open_without_recording(config: &Config) -> Result<(Hearth, RegisterSource)> {
     if config.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     }
     let source = load_register(config)?;
     let store = hearth_store::open(&config.database_url).await.with_context(|| format!("opening {}", config.redacted_database_url()))?;
     let hearth = Hearth::new(store, Arc::new(source.register.clone()), Arc::new(SystemClock));
-    hearth.record_register_version(&source, &operator()).await.context("recording the register version")?;
-    Ok(hearth)
+    Ok((hearth, source))
 }

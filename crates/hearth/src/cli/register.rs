@@ -49,7 +49,7 @@ pub async fn run(flags: &Flags, command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::History => {
-            let hearth = super::open(&Config::load(flags)?).await?;
+            let (hearth, _) = super::open_without_recording(&Config::load(flags)?).await?;
             for version in hearth.register_history().await? {
                 println!("{}  {}  {:<20}  {}", version.loaded_at, &version.sha256[..12.min(version.sha256.len())], version.version_label, version.loaded_by);
             }
