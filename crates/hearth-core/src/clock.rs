@@ -13,6 +13,8 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    // The one place Hearth reads the system time.
+    #[allow(clippy::disallowed_methods)]
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }
@@ -28,17 +30,26 @@ impl ManualClock {
     }
 
     pub fn set(&self, at: Timestamp) {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
     }
 
     pub fn advance(&self, by: jiff::SignedDuration) {
-        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *guard = guard.saturating_add(by).unwrap_or(*guard);
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

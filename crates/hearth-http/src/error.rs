@@ -38,7 +38,10 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "invalid_input",
             message: "the request has invalid fields".into(),
-            fields: vec![FieldError { field: field.into(), message }],
+            fields: vec![FieldError {
+                field: field.into(),
+                message,
+            }],
         }
     }
 }
@@ -53,9 +56,24 @@ impl From<ServiceError> for ApiError {
                 message: "the request has invalid fields".into(),
                 fields: errors.0,
             },
-            ServiceError::NotFound(what) => Self { status: StatusCode::NOT_FOUND, code, message: format!("no {what} with this id"), fields: vec![] },
-            ServiceError::Conflict(message) => Self { status: StatusCode::CONFLICT, code, message, fields: vec![] },
-            ServiceError::Store(_) => Self { status: StatusCode::INTERNAL_SERVER_ERROR, code, message: err.to_string(), fields: vec![] },
+            ServiceError::NotFound(what) => Self {
+                status: StatusCode::NOT_FOUND,
+                code,
+                message: format!("no {what} with this id"),
+                fields: vec![],
+            },
+            ServiceError::Conflict(message) => Self {
+                status: StatusCode::CONFLICT,
+                code,
+                message,
+                fields: vec![],
+            },
+            ServiceError::Store(_) => Self {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code,
+                message: err.to_string(),
+                fields: vec![],
+            },
         }
     }
 }
@@ -66,11 +84,17 @@ impl IntoResponse for ApiError {
         let message = if self.status.is_server_error() {
             // The detail goes to the log under the correlation id, never to the client.
             tracing::error!(correlation_id = %correlation_id, error = %self.message, "request failed");
-            "something went wrong on our side; quote the correlation id if you report it".to_string()
+            "something went wrong on our side; quote the correlation id if you report it"
+                .to_string()
         } else {
             self.message
         };
-        let body = ErrorBody { code: self.code, message, fields: self.fields, correlation_id: correlation_id.clone() };
+        let body = ErrorBody {
+            code: self.code,
+            message,
+            fields: self.fields,
+            correlation_id: correlation_id.clone(),
+        };
         let mut response = (self.status, Json(body)).into_response();
         if let Ok(value) = axum::http::HeaderValue::from_str(&correlation_id) {
             response.headers_mut().insert("x-correlation-id", value);

@@ -41,10 +41,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::from(hearth_service::ServiceError::NotFound("record")))?;
-        raw.parse().map(Self).map_err(|_| ApiError::from(hearth_service::ServiceError::NotFound("record")))
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::from(hearth_service::ServiceError::NotFound("record")))?;
+        raw.parse()
+            .map(Self)
+            .map_err(|_| ApiError::from(hearth_service::ServiceError::NotFound("record")))
     }
 }
 
@@ -58,7 +61,17 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
             return Ok(Self(None));
         };
-        let text = value.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
-        text.parse().map(|v| Self(Some(v))).map_err(|_| ApiError::field("If-Match", "must be the record's version, as given in its ETag"))
+        let text = value
+            .to_str()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches("W/")
+            .trim_matches('"');
+        text.parse().map(|v| Self(Some(v))).map_err(|_| {
+            ApiError::field(
+                "If-Match",
+                "must be the record's version, as given in its ETag",
+            )
+        })
     }
 }

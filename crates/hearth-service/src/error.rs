@@ -40,7 +40,9 @@ impl ServiceError {
 impl From<StoreError> for ServiceError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Duplicate(what) => Self::Conflict(format!("a record with the same key already exists ({what})")),
+            StoreError::Duplicate(what) => Self::Conflict(format!(
+                "a record with the same key already exists ({what})"
+            )),
             StoreError::VersionConflict { .. } => Self::Conflict(err.to_string()),
             StoreError::NotFound => Self::NotFound("record"),
             other => Self::Store(other),

@@ -10,7 +10,7 @@ mod register;
 
 pub use error::ServiceError;
 
-pub use register::{load_register_file, RegisterSource};
+pub use register::{RegisterSource, load_register_file};
 
 use hearth_core::clock::Clock;
 use hearth_core::register::Register;
@@ -29,7 +29,11 @@ pub struct Hearth {
 
 impl Hearth {
     pub fn new(store: Arc<dyn Store>, register: Arc<Register>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, register, clock }
+        Self {
+            store,
+            register,
+            clock,
+        }
     }
 
     pub fn register(&self) -> &Register {

@@ -3,28 +3,55 @@
 
 use crate::{Hearth, Result, ServiceError};
 use hearth_core::records::*;
-use hearth_store::{ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, TenancyQuery};
+use hearth_store::{
+    ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, TenancyQuery,
+};
 use uuid::Uuid;
 
 impl Hearth {
     pub async fn create_person(&self, input: &PersonInput) -> Result<Person> {
         let fields = input.validate(self.today())?;
         let now = self.clock.now();
-        let person = Person { id: Uuid::now_v7(), fields, created_at: now, updated_at: now, version: 1 };
-        self.store.insert_person(&person).await.map_err(|e| duplicate_as_field(e, "external_ref"))?;
+        let person = Person {
+            id: Uuid::now_v7(),
+            fields,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        self.store
+            .insert_person(&person)
+            .await
+            .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         Ok(person)
     }
 
     pub async fn get_person(&self, id: Uuid) -> Result<Person> {
-        self.store.get_person(id).await?.ok_or(ServiceError::NotFound("person"))
+        self.store
+            .get_person(id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))
     }
 
-    pub async fn update_person(&self, id: Uuid, input: &PersonInput, expected_version: Option<i64>) -> Result<Person> {
+    pub async fn update_person(
+        &self,
+        id: Uuid,
+        input: &PersonInput,
+        expected_version: Option<i64>,
+    ) -> Result<Person> {
         let current = self.get_person(id).await?;
         let fields = input.validate(self.today())?;
         let expected = expected_version.unwrap_or(current.version);
-        let person = Person { fields, updated_at: self.clock.now(), version: expected + 1, ..current };
-        self.store.update_person(&person, expected).await.map_err(|e| duplicate_as_field(e, "external_ref"))?;
+        let person = Person {
+            fields,
+            updated_at: self.clock.now(),
+            version: expected + 1,
+            ..current
+        };
+        self.store
+            .update_person(&person, expected)
+            .await
+            .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         Ok(person)
     }
 
@@ -32,13 +59,25 @@ impl Hearth {
         let mut query = query.clone();
         // Searches use the stored forms, so "ab 12 34 56 c" finds AB123456C.
         if let Some(ni) = &query.ni_number {
-            query.ni_number = Some(ni.parse::<hearth_core::identifiers::NiNumber>().map_err(|e| ServiceError::field("ni_number", e.to_string()))?.to_string());
+            query.ni_number = Some(
+                ni.parse::<hearth_core::identifiers::NiNumber>()
+                    .map_err(|e| ServiceError::field("ni_number", e.to_string()))?
+                    .to_string(),
+            );
         }
         if let Some(pc) = &query.postcode {
-            query.postcode = Some(pc.parse::<hearth_core::identifiers::Postcode>().map_err(|e| ServiceError::field("postcode", e.to_string()))?.to_string());
+            query.postcode = Some(
+                pc.parse::<hearth_core::identifiers::Postcode>()
+                    .map_err(|e| ServiceError::field("postcode", e.to_string()))?
+                    .to_string(),
+            );
         }
         if let Some(uprn) = &query.uprn {
-            query.uprn = Some(uprn.parse::<hearth_core::identifiers::Uprn>().map_err(|e| ServiceError::field("uprn", e.to_string()))?.to_string());
+            query.uprn = Some(
+                uprn.parse::<hearth_core::identifiers::Uprn>()
+                    .map_err(|e| ServiceError::field("uprn", e.to_string()))?
+                    .to_string(),
+            );
         }
         Ok(self.store.list_people(&query, page).await?)
     }
@@ -46,31 +85,68 @@ impl Hearth {
     pub async fn create_property(&self, input: &PropertyInput) -> Result<Property> {
         let fields = input.validate()?;
         let now = self.clock.now();
-        let property = Property { id: Uuid::now_v7(), fields, created_at: now, updated_at: now, version: 1 };
-        self.store.insert_property(&property).await.map_err(|e| duplicate_as_field(e, "uprn"))?;
+        let property = Property {
+            id: Uuid::now_v7(),
+            fields,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        self.store
+            .insert_property(&property)
+            .await
+            .map_err(|e| duplicate_as_field(e, "uprn"))?;
         Ok(property)
     }
 
     pub async fn get_property(&self, id: Uuid) -> Result<Property> {
-        self.store.get_property(id).await?.ok_or(ServiceError::NotFound("property"))
+        self.store
+            .get_property(id)
+            .await?
+            .ok_or(ServiceError::NotFound("property"))
     }
 
-    pub async fn update_property(&self, id: Uuid, input: &PropertyInput, expected_version: Option<i64>) -> Result<Property> {
+    pub async fn update_property(
+        &self,
+        id: Uuid,
+        input: &PropertyInput,
+        expected_version: Option<i64>,
+    ) -> Result<Property> {
         let current = self.get_property(id).await?;
         let fields = input.validate()?;
         let expected = expected_version.unwrap_or(current.version);
-        let property = Property { fields, updated_at: self.clock.now(), version: expected + 1, ..current };
-        self.store.update_property(&property, expected).await.map_err(|e| duplicate_as_field(e, "uprn"))?;
+        let property = Property {
+            fields,
+            updated_at: self.clock.now(),
+            version: expected + 1,
+            ..current
+        };
+        self.store
+            .update_property(&property, expected)
+            .await
+            .map_err(|e| duplicate_as_field(e, "uprn"))?;
         Ok(property)
     }
 
-    pub async fn list_properties(&self, query: &PropertyQuery, page: Page) -> Result<Paged<Property>> {
+    pub async fn list_properties(
+        &self,
+        query: &PropertyQuery,
+        page: Page,
+    ) -> Result<Paged<Property>> {
         let mut query = query.clone();
         if let Some(pc) = &query.postcode {
-            query.postcode = Some(pc.parse::<hearth_core::identifiers::Postcode>().map_err(|e| ServiceError::field("postcode", e.to_string()))?.to_string());
+            query.postcode = Some(
+                pc.parse::<hearth_core::identifiers::Postcode>()
+                    .map_err(|e| ServiceError::field("postcode", e.to_string()))?
+                    .to_string(),
+            );
         }
         if let Some(uprn) = &query.uprn {
-            query.uprn = Some(uprn.parse::<hearth_core::identifiers::Uprn>().map_err(|e| ServiceError::field("uprn", e.to_string()))?.to_string());
+            query.uprn = Some(
+                uprn.parse::<hearth_core::identifiers::Uprn>()
+                    .map_err(|e| ServiceError::field("uprn", e.to_string()))?
+                    .to_string(),
+            );
         }
         Ok(self.store.list_properties(&query, page).await?)
     }
@@ -78,58 +154,122 @@ impl Hearth {
     pub async fn create_household(&self, input: &HouseholdInput) -> Result<Household> {
         let fields = input.validate()?;
         let now = self.clock.now();
-        let household = Household { id: Uuid::now_v7(), fields, members: vec![], created_at: now, updated_at: now, version: 1 };
-        self.store.insert_household(&household).await.map_err(|e| duplicate_as_field(e, "external_ref"))?;
+        let household = Household {
+            id: Uuid::now_v7(),
+            fields,
+            members: vec![],
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        self.store
+            .insert_household(&household)
+            .await
+            .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         Ok(household)
     }
 
     pub async fn get_household(&self, id: Uuid) -> Result<Household> {
-        self.store.get_household(id).await?.ok_or(ServiceError::NotFound("household"))
+        self.store
+            .get_household(id)
+            .await?
+            .ok_or(ServiceError::NotFound("household"))
     }
 
-    pub async fn update_household(&self, id: Uuid, input: &HouseholdInput, expected_version: Option<i64>) -> Result<Household> {
+    pub async fn update_household(
+        &self,
+        id: Uuid,
+        input: &HouseholdInput,
+        expected_version: Option<i64>,
+    ) -> Result<Household> {
         let current = self.get_household(id).await?;
         let fields = input.validate()?;
         let expected = expected_version.unwrap_or(current.version);
-        let household = Household { fields, updated_at: self.clock.now(), version: expected + 1, ..current };
-        self.store.update_household(&household, expected).await.map_err(|e| duplicate_as_field(e, "external_ref"))?;
+        let household = Household {
+            fields,
+            updated_at: self.clock.now(),
+            version: expected + 1,
+            ..current
+        };
+        self.store
+            .update_household(&household, expected)
+            .await
+            .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         Ok(household)
     }
 
-    pub async fn list_households(&self, query: &HouseholdQuery, page: Page) -> Result<Paged<Household>> {
+    pub async fn list_households(
+        &self,
+        query: &HouseholdQuery,
+        page: Page,
+    ) -> Result<Paged<Household>> {
         Ok(self.store.list_households(query, page).await?)
     }
 
     /// Adds a person to a household. A person cannot hold two open memberships of one household.
-    pub async fn add_member(&self, household_id: Uuid, input: &MembershipInput) -> Result<Household> {
+    pub async fn add_member(
+        &self,
+        household_id: Uuid,
+        input: &MembershipInput,
+    ) -> Result<Household> {
         let household = self.get_household(household_id).await?;
         let fields = input.validate()?;
         if self.store.get_person(fields.person_id).await?.is_none() {
             return Err(ServiceError::field("person_id", "no person has this id"));
         }
-        let open = household.members.iter().any(|m| m.fields.person_id == fields.person_id && m.fields.end_date.is_none());
+        let open = household
+            .members
+            .iter()
+            .any(|m| m.fields.person_id == fields.person_id && m.fields.end_date.is_none());
         if open && fields.end_date.is_none() {
-            return Err(ServiceError::field("person_id", "is already a current member of this household"));
+            return Err(ServiceError::field(
+                "person_id",
+                "is already a current member of this household",
+            ));
         }
-        let membership = Membership { id: Uuid::now_v7(), household_id, fields };
+        let membership = Membership {
+            id: Uuid::now_v7(),
+            household_id,
+            fields,
+        };
         self.store.insert_membership(&membership).await?;
         self.get_household(household_id).await
     }
 
     /// Changes a membership, typically to record when the person left; history is kept.
-    pub async fn update_member(&self, household_id: Uuid, membership_id: Uuid, input: &MembershipInput) -> Result<Household> {
-        let existing = self.store.get_membership(membership_id).await?.filter(|m| m.household_id == household_id).ok_or(ServiceError::NotFound("membership"))?;
+    pub async fn update_member(
+        &self,
+        household_id: Uuid,
+        membership_id: Uuid,
+        input: &MembershipInput,
+    ) -> Result<Household> {
+        let existing = self
+            .store
+            .get_membership(membership_id)
+            .await?
+            .filter(|m| m.household_id == household_id)
+            .ok_or(ServiceError::NotFound("membership"))?;
         let fields = input.validate()?;
         if fields.person_id != existing.fields.person_id {
-            return Err(ServiceError::field("person_id", "cannot change: end this membership and add a new one"));
+            return Err(ServiceError::field(
+                "person_id",
+                "cannot change: end this membership and add a new one",
+            ));
         }
-        self.store.update_membership(&Membership { fields, ..existing }).await?;
+        self.store
+            .update_membership(&Membership { fields, ..existing })
+            .await?;
         self.get_household(household_id).await
     }
 
     async fn check_tenancy_refs(&self, fields: &TenancyFields) -> Result<()> {
         let mut errors = hearth_core::FieldErrors::new();
-        if self.store.get_household(fields.household_id).await?.is_none() {
+        if self
+            .store
+            .get_household(fields.household_id)
+            .await?
+            .is_none()
+        {
             errors.add("household_id", "no household has this id");
         }
         if self.store.get_property(fields.property_id).await?.is_none() {
@@ -142,22 +282,47 @@ impl Hearth {
         let fields = input.validate()?;
         self.check_tenancy_refs(&fields).await?;
         let now = self.clock.now();
-        let tenancy = Tenancy { id: Uuid::now_v7(), fields, created_at: now, updated_at: now, version: 1 };
-        self.store.insert_tenancy(&tenancy).await.map_err(|e| duplicate_as_field(e, "external_ref"))?;
+        let tenancy = Tenancy {
+            id: Uuid::now_v7(),
+            fields,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        self.store
+            .insert_tenancy(&tenancy)
+            .await
+            .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         Ok(tenancy)
     }
 
     pub async fn get_tenancy(&self, id: Uuid) -> Result<Tenancy> {
-        self.store.get_tenancy(id).await?.ok_or(ServiceError::NotFound("tenancy"))
+        self.store
+            .get_tenancy(id)
+            .await?
+            .ok_or(ServiceError::NotFound("tenancy"))
     }
 
-    pub async fn update_tenancy(&self, id: Uuid, input: &TenancyInput, expected_version: Option<i64>) -> Result<Tenancy> {
+    pub async fn update_tenancy(
+        &self,
+        id: Uuid,
+        input: &TenancyInput,
+        expected_version: Option<i64>,
+    ) -> Result<Tenancy> {
         let current = self.get_tenancy(id).await?;
         let fields = input.validate()?;
         self.check_tenancy_refs(&fields).await?;
         let expected = expected_version.unwrap_or(current.version);
-        let tenancy = Tenancy { fields, updated_at: self.clock.now(), version: expected + 1, ..current };
-        self.store.update_tenancy(&tenancy, expected).await.map_err(|e| duplicate_as_field(e, "external_ref"))?;
+        let tenancy = Tenancy {
+            fields,
+            updated_at: self.clock.now(),
+            version: expected + 1,
+            ..current
+        };
+        self.store
+            .update_tenancy(&tenancy, expected)
+            .await
+            .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         Ok(tenancy)
     }
 
@@ -171,31 +336,59 @@ impl Hearth {
         if self.store.get_person(fields.person_id).await?.is_none() {
             return Err(ServiceError::field("person_id", "no person has this id"));
         }
-        let entry = ContactEntry { id: Uuid::now_v7(), fields, created_at: now, updated_at: now, version: 1 };
+        let entry = ContactEntry {
+            id: Uuid::now_v7(),
+            fields,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
         self.store.insert_contact(&entry).await?;
         Ok(entry)
     }
 
     pub async fn get_contact(&self, id: Uuid) -> Result<ContactEntry> {
-        self.store.get_contact(id).await?.ok_or(ServiceError::NotFound("contact"))
+        self.store
+            .get_contact(id)
+            .await?
+            .ok_or(ServiceError::NotFound("contact"))
     }
 
-    pub async fn update_contact(&self, id: Uuid, input: &ContactEntryInput, expected_version: Option<i64>) -> Result<ContactEntry> {
+    pub async fn update_contact(
+        &self,
+        id: Uuid,
+        input: &ContactEntryInput,
+        expected_version: Option<i64>,
+    ) -> Result<ContactEntry> {
         let current = self.get_contact(id).await?;
         let now = self.clock.now();
         let fields = input.validate(now)?;
         if fields.person_id != current.fields.person_id {
-            return Err(ServiceError::field("person_id", "cannot move a contact to another person"));
+            return Err(ServiceError::field(
+                "person_id",
+                "cannot move a contact to another person",
+            ));
         }
         let expected = expected_version.unwrap_or(current.version);
-        let entry = ContactEntry { fields, updated_at: now, version: expected + 1, ..current };
+        let entry = ContactEntry {
+            fields,
+            updated_at: now,
+            version: expected + 1,
+            ..current
+        };
         self.store.update_contact(&entry, expected).await?;
         Ok(entry)
     }
 
-    pub async fn list_contacts(&self, query: &ContactQuery, page: Page) -> Result<Paged<ContactEntry>> {
+    pub async fn list_contacts(
+        &self,
+        query: &ContactQuery,
+        page: Page,
+    ) -> Result<Paged<ContactEntry>> {
         if let Some(channel) = &query.channel {
-            channel.parse::<ContactChannel>().map_err(|e| ServiceError::field("channel", e))?;
+            channel
+                .parse::<ContactChannel>()
+                .map_err(|e| ServiceError::field("channel", e))?;
         }
         Ok(self.store.list_contacts(query, page).await?)
     }
@@ -204,7 +397,9 @@ impl Hearth {
 /// A unique-key clash on create or update is the caller's to fix: report it on the key field.
 fn duplicate_as_field(err: hearth_store::StoreError, field: &str) -> ServiceError {
     match err {
-        hearth_store::StoreError::Duplicate(_) => ServiceError::field(field, "another record already has this value"),
+        hearth_store::StoreError::Duplicate(_) => {
+            ServiceError::field(field, "another record already has this value")
+        }
         other => other.into(),
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::{Hearth, Result, ServiceError};
 use hearth_core::actor::Actor;
-use hearth_core::register::{Register, RegisterProblem, parse_register, DEFAULT_REGISTER};
+use hearth_core::register::{DEFAULT_REGISTER, Register, RegisterProblem, parse_register};
 use hearth_store::RegisterVersion;
 use std::path::Path;
 
@@ -17,24 +17,43 @@ pub struct RegisterSource {
 impl RegisterSource {
     /// The register shipped with Hearth.
     pub fn shipped() -> std::result::Result<Self, Vec<RegisterProblem>> {
-        Ok(Self { register: parse_register(DEFAULT_REGISTER)?, text: DEFAULT_REGISTER.to_string(), origin: "(shipped default)".into() })
+        Ok(Self {
+            register: parse_register(DEFAULT_REGISTER)?,
+            text: DEFAULT_REGISTER.to_string(),
+            origin: "(shipped default)".into(),
+        })
     }
 }
 
 /// Reads and validates a register file; the error lists every problem as `file:line: field: reason`.
 pub fn load_register_file(path: &Path) -> std::result::Result<RegisterSource, Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| vec![format!("{}: cannot read: {e}", path.display())])?;
-    let register = parse_register(&text)
-        .map_err(|problems| problems.iter().map(|p| format!("{}:{}: {}: {}", path.display(), p.line, p.field, p.reason)).collect::<Vec<_>>())?;
-    Ok(RegisterSource { register, text, origin: path.display().to_string() })
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![format!("{}: cannot read: {e}", path.display())])?;
+    let register = parse_register(&text).map_err(|problems| {
+        problems
+            .iter()
+            .map(|p| format!("{}:{}: {}: {}", path.display(), p.line, p.field, p.reason))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(RegisterSource {
+        register,
+        text,
+        origin: path.display().to_string(),
+    })
 }
 
 impl Hearth {
     /// Records the register version in force if it changed since the last one recorded.
     /// Returns whether it was a change.
-    pub async fn record_register_version(&self, source: &RegisterSource, actor: &Actor) -> Result<bool> {
+    pub async fn record_register_version(
+        &self,
+        source: &RegisterSource,
+        actor: &Actor,
+    ) -> Result<bool> {
         if source.register.hash != self.register.hash {
-            return Err(ServiceError::Conflict("the register given is not the one in force".into()));
+            return Err(ServiceError::Conflict(
+                "the register given is not the one in force".into(),
+            ));
         }
         let version = RegisterVersion {
             id: uuid::Uuid::now_v7(),

@@ -11,16 +11,30 @@ use std::sync::Arc;
 
 fn app(db: &TestDb) -> Hearth {
     let register = hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
-    Hearth::new(db.store.clone(), Arc::new(register), Arc::new(ManualClock::new(now())))
+    Hearth::new(
+        db.store.clone(),
+        Arc::new(register),
+        Arc::new(ManualClock::new(now())),
+    )
 }
 
 async fn import(hearth: &Hearth, kind: ImportKind, csv: &str, skip_invalid: bool) -> ImportReport {
-    let options = ImportOptions { skip_invalid, source_name: "test.csv".into() };
-    hearth.import_csv(kind, csv.as_bytes(), &options, &Silent).await.unwrap_or_else(|e| panic!("import failed: {e}"))
+    let options = ImportOptions {
+        skip_invalid,
+        source_name: "test.csv".into(),
+    };
+    hearth
+        .import_csv(kind, csv.as_bytes(), &options, &Silent)
+        .await
+        .unwrap_or_else(|e| panic!("import failed: {e}"))
 }
 
 async fn people_count(hearth: &Hearth) -> i64 {
-    hearth.list_people(&PersonQuery::default(), Page::new(1, 1)).await.map(|p| p.total).unwrap_or(-1)
+    hearth
+        .list_people(&PersonQuery::default(), Page::new(1, 1))
+        .await
+        .map(|p| p.total)
+        .unwrap_or(-1)
 }
 
 const PEOPLE: &str = "\
@@ -46,7 +60,11 @@ async fn a_file_with_bad_rows_reports_every_one_and_changes_nothing() {
     for db in all_backends().await {
         let hearth = app(&db);
         let report = import(&hearth, ImportKind::People, BAD_PEOPLE, false).await;
-        let lines: Vec<(u64, String)> = report.errors.iter().map(|e| (e.line, e.field.clone())).collect();
+        let lines: Vec<(u64, String)> = report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.clone()))
+            .collect();
         assert_eq!(
             lines,
             [
@@ -62,9 +80,20 @@ async fn a_file_with_bad_rows_reports_every_one_and_changes_nothing() {
             db.name,
             report.errors
         );
-        assert!(report.errors[5].reason.contains("already appears on line 2"), "{}", db.name);
+        assert!(
+            report.errors[5]
+                .reason
+                .contains("already appears on line 2"),
+            "{}",
+            db.name
+        );
         assert!(!report.committed, "{}", db.name);
-        assert_eq!(people_count(&hearth).await, 0, "{}: nothing imported", db.name);
+        assert_eq!(
+            people_count(&hearth).await,
+            0,
+            "{}: nothing imported",
+            db.name
+        );
     }
 }
 
@@ -74,15 +103,28 @@ async fn skip_invalid_imports_the_good_rows_and_returns_the_rejects_with_reasons
         let hearth = app(&db);
         let report = import(&hearth, ImportKind::People, BAD_PEOPLE, true).await;
         assert!(report.committed, "{}", db.name);
-        assert_eq!((report.imported, report.rejects.len()), (2, 5), "{}", db.name);
+        assert_eq!(
+            (report.imported, report.rejects.len()),
+            (2, 5),
+            "{}",
+            db.name
+        );
         assert_eq!(people_count(&hearth).await, 2, "{}", db.name);
         let mut out = Vec::new();
         write_rejects(&report, &mut out).unwrap_or_else(|e| panic!("{e}"));
         let text = String::from_utf8(out).unwrap_or_default();
         let mut lines = text.lines();
-        assert_eq!(lines.next(), Some("line,reasons,external_ref,given_name,family_name,date_of_birth,ni_number,postcode,address_line1,roles"));
+        assert_eq!(
+            lines.next(),
+            Some(
+                "line,reasons,external_ref,given_name,family_name,date_of_birth,ni_number,postcode,address_line1,roles"
+            )
+        );
         assert!(text.contains("4,date_of_birth: cannot be in the future; ni_number: is not a National Insurance number"), "{text}");
-        assert!(text.contains("8,has 9 fields but the header has 8"), "{text}");
+        assert!(
+            text.contains("8,has 9 fields but the header has 8"),
+            "{text}"
+        );
     }
 }
 
@@ -91,16 +133,56 @@ async fn rerunning_the_same_files_changes_nothing() {
     for db in all_backends().await {
         let hearth = app(&db);
         let first = import(&hearth, ImportKind::People, PEOPLE, false).await;
-        assert_eq!((first.imported, first.already_present), (3, 0), "{}", db.name);
-        let before = hearth.list_people(&PersonQuery::default(), Page::default()).await.map(|p| p.items).unwrap_or_default();
+        assert_eq!(
+            (first.imported, first.already_present),
+            (3, 0),
+            "{}",
+            db.name
+        );
+        let before = hearth
+            .list_people(&PersonQuery::default(), Page::default())
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default();
         let again = import(&hearth, ImportKind::People, PEOPLE, false).await;
-        assert_eq!((again.imported, again.already_present, again.errors.len()), (0, 3, 0), "{}", db.name);
-        let after = hearth.list_people(&PersonQuery::default(), Page::default()).await.map(|p| p.items).unwrap_or_default();
+        assert_eq!(
+            (again.imported, again.already_present, again.errors.len()),
+            (0, 3, 0),
+            "{}",
+            db.name
+        );
+        let after = hearth
+            .list_people(&PersonQuery::default(), Page::default())
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default();
         assert_eq!(before, after, "{}: records untouched", db.name);
-        let aisha = after.iter().find(|p| p.fields.external_ref.as_deref() == Some("P1")).map(|p| p.fields.clone());
-        assert_eq!(aisha.as_ref().and_then(|f| f.ni_number.as_ref()).map(|n| n.as_str()), Some("AB123456C"), "{}", db.name);
-        assert_eq!(aisha.as_ref().and_then(|f| f.postal_address.as_ref()).map(|a| a.postcode.as_str()), Some("HD1 1JF"));
-        assert_eq!(aisha.map(|f| f.source.detail), Some(Some("test.csv".into())), "{}: the import is the source", db.name);
+        let aisha = after
+            .iter()
+            .find(|p| p.fields.external_ref.as_deref() == Some("P1"))
+            .map(|p| p.fields.clone());
+        assert_eq!(
+            aisha
+                .as_ref()
+                .and_then(|f| f.ni_number.as_ref())
+                .map(|n| n.as_str()),
+            Some("AB123456C"),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            aisha
+                .as_ref()
+                .and_then(|f| f.postal_address.as_ref())
+                .map(|a| a.postcode.as_str()),
+            Some("HD1 1JF")
+        );
+        assert_eq!(
+            aisha.map(|f| f.source.detail),
+            Some(Some("test.csv".into())),
+            "{}: the import is the source",
+            db.name
+        );
     }
 }
 
@@ -110,7 +192,14 @@ async fn tenancies_link_households_people_and_properties_and_check_references() 
         let hearth = app(&db);
         import(&hearth, ImportKind::People, PEOPLE, false).await;
         let properties = "uprn,address_line1,town,postcode,property_type,bedrooms\n100023336956,10 Beech Avenue,Huddersfield,HD2 1AB,house,3\n";
-        assert_eq!(import(&hearth, ImportKind::Properties, properties, false).await.imported, 1, "{}", db.name);
+        assert_eq!(
+            import(&hearth, ImportKind::Properties, properties, false)
+                .await
+                .imported,
+            1,
+            "{}",
+            db.name
+        );
         let tenancies = "\
 external_ref,uprn,tenancy_type,start_date,end_date,household_ref,lead_tenant_ref,joint_tenant_refs,member_refs
 T1,100023336956,secure,2020-04-01,,H1,P1,P2,P3:child
@@ -118,18 +207,96 @@ T2,999,secure,2020-04-01,,H2,P9,,
 T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
 ";
         let bad = import(&hearth, ImportKind::Tenancies, tenancies, false).await;
-        let found: Vec<(u64, &str)> = bad.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
-        assert_eq!(found, [(4, "end_date"), (4, "member_refs"), (3, "uprn"), (3, "tenants")], "{}: {:#?}", db.name, bad.errors);
-        assert_eq!(hearth.list_tenancies(&TenancyQuery::default(), Page::default()).await.map(|p| p.total).ok(), Some(0), "{}", db.name);
+        let found: Vec<(u64, &str)> = bad
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "end_date"),
+                (4, "member_refs"),
+                (3, "uprn"),
+                (3, "tenants")
+            ],
+            "{}: {:#?}",
+            db.name,
+            bad.errors
+        );
+        assert_eq!(
+            hearth
+                .list_tenancies(&TenancyQuery::default(), Page::default())
+                .await
+                .map(|p| p.total)
+                .ok(),
+            Some(0),
+            "{}",
+            db.name
+        );
 
-        let good = import(&hearth, ImportKind::Tenancies, &tenancies.lines().take(2).collect::<Vec<_>>().join("\n"), false).await;
-        assert_eq!((good.imported, good.errors.len()), (1, 0), "{}: {:?}", db.name, good.errors);
-        let household = hearth.list_households(&HouseholdQuery { external_ref: Some("H1".into()), ..Default::default() }, Page::default()).await.ok().and_then(|p| p.items.into_iter().next());
-        let relationships: Vec<String> = household.map(|h| h.members.iter().map(|m| m.fields.relationship.to_string()).collect()).unwrap_or_default();
-        assert_eq!(relationships, ["lead_tenant", "joint_tenant", "child"], "{}", db.name);
-        let at_home = hearth.list_people(&PersonQuery { uprn: Some("100023336956".into()), ..Default::default() }, Page::default()).await.map(|p| p.total).ok();
+        let good = import(
+            &hearth,
+            ImportKind::Tenancies,
+            &tenancies.lines().take(2).collect::<Vec<_>>().join("\n"),
+            false,
+        )
+        .await;
+        assert_eq!(
+            (good.imported, good.errors.len()),
+            (1, 0),
+            "{}: {:?}",
+            db.name,
+            good.errors
+        );
+        let household = hearth
+            .list_households(
+                &HouseholdQuery {
+                    external_ref: Some("H1".into()),
+                    ..Default::default()
+                },
+                Page::default(),
+            )
+            .await
+            .ok()
+            .and_then(|p| p.items.into_iter().next());
+        let relationships: Vec<String> = household
+            .map(|h| {
+                h.members
+                    .iter()
+                    .map(|m| m.fields.relationship.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            relationships,
+            ["lead_tenant", "joint_tenant", "child"],
+            "{}",
+            db.name
+        );
+        let at_home = hearth
+            .list_people(
+                &PersonQuery {
+                    uprn: Some("100023336956".into()),
+                    ..Default::default()
+                },
+                Page::default(),
+            )
+            .await
+            .map(|p| p.total)
+            .ok();
         assert_eq!(at_home, Some(3), "{}", db.name);
-        let by_postcode = hearth.list_properties(&PropertyQuery { postcode: Some("hd21ab".into()), ..Default::default() }, Page::default()).await.map(|p| p.total).ok();
+        let by_postcode = hearth
+            .list_properties(
+                &PropertyQuery {
+                    postcode: Some("hd21ab".into()),
+                    ..Default::default()
+                },
+                Page::default(),
+            )
+            .await
+            .map(|p| p.total)
+            .ok();
         assert_eq!(by_postcode, Some(1), "{}", db.name);
     }
 }
@@ -138,9 +305,28 @@ T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
 async fn a_header_with_unknown_or_missing_columns_is_refused_before_anything_happens() {
     for db in all_backends().await {
         let hearth = app(&db);
-        let options = ImportOptions { skip_invalid: true, source_name: "x.csv".into() };
-        let err = hearth.import_csv(ImportKind::People, "external_ref,given_name,surname\nA,B,C\n".as_bytes(), &options, &Silent).await.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("line 1") && err.contains("unknown column 'surname'") && err.contains("required column 'family_name' is missing"), "{}: {err}", db.name);
+        let options = ImportOptions {
+            skip_invalid: true,
+            source_name: "x.csv".into(),
+        };
+        let err = hearth
+            .import_csv(
+                ImportKind::People,
+                "external_ref,given_name,surname\nA,B,C\n".as_bytes(),
+                &options,
+                &Silent,
+            )
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("line 1")
+                && err.contains("unknown column 'surname'")
+                && err.contains("required column 'family_name' is missing"),
+            "{}: {err}",
+            db.name
+        );
         assert_eq!(people_count(&hearth).await, 0, "{}", db.name);
     }
 }
@@ -150,23 +336,63 @@ async fn demo_data_is_deterministic_valid_and_loads_once() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let today = jiff::civil::date(2026, 11, 22);
     let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
-    hearth_service::demo::write_demo_csv(dir.path(), 300, 42, today).unwrap_or_else(|e| panic!("{e}"));
+    hearth_service::demo::write_demo_csv(dir.path(), 300, 42, today)
+        .unwrap_or_else(|e| panic!("{e}"));
     let first = (read("people.csv"), read("tenancies.csv"));
-    hearth_service::demo::write_demo_csv(dir.path(), 300, 42, today).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(first, (read("people.csv"), read("tenancies.csv")), "same seed, same data");
-    hearth_service::demo::write_demo_csv(dir.path(), 300, 43, today).unwrap_or_else(|e| panic!("{e}"));
+    hearth_service::demo::write_demo_csv(dir.path(), 300, 42, today)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        first,
+        (read("people.csv"), read("tenancies.csv")),
+        "same seed, same data"
+    );
+    hearth_service::demo::write_demo_csv(dir.path(), 300, 43, today)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(first.0, read("people.csv"), "another seed, other data");
     assert_eq!(first.0.lines().count(), 301, "exactly the people asked for");
 
     for db in all_backends().await {
         let hearth = app(&db);
-        let report = hearth.load_demo(300, 42, &Silent).await.unwrap_or_else(|e| panic!("{}: {e}", db.name));
+        let report = hearth
+            .load_demo(300, 42, &Silent)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", db.name));
         assert_eq!(report.people, 300, "{}", db.name);
-        assert!(report.tenancies > 50 && report.contacts > 0, "{}: {report:?}", db.name);
-        let again = hearth.load_demo(300, 42, &Silent).await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((again.people, again.tenancies, again.contacts), (0, 0, 0), "{}", db.name);
-        let with_children = hearth.list_households(&HouseholdQuery::default(), Page::new(1, 200)).await.map(|p| p.items).unwrap_or_default();
-        assert!(with_children.iter().any(|h| h.members.iter().any(|m| m.fields.relationship.as_str() == "child")), "{}: households with children", db.name);
-        assert!(with_children.iter().any(|h| h.members.iter().any(|m| m.fields.relationship.as_str() == "joint_tenant")), "{}: joint tenants", db.name);
+        assert!(
+            report.tenancies > 50 && report.contacts > 0,
+            "{}: {report:?}",
+            db.name
+        );
+        let again = hearth
+            .load_demo(300, 42, &Silent)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (again.people, again.tenancies, again.contacts),
+            (0, 0, 0),
+            "{}",
+            db.name
+        );
+        let with_children = hearth
+            .list_households(&HouseholdQuery::default(), Page::new(1, 200))
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default();
+        assert!(
+            with_children.iter().any(|h| h
+                .members
+                .iter()
+                .any(|m| m.fields.relationship.as_str() == "child")),
+            "{}: households with children",
+            db.name
+        );
+        assert!(
+            with_children.iter().any(|h| h
+                .members
+                .iter()
+                .any(|m| m.fields.relationship.as_str() == "joint_tenant")),
+            "{}: joint tenants",
+            db.name
+        );
     }
 }

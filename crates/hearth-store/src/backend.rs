@@ -39,7 +39,8 @@ pub const TENANCY_FILTER: &str = "($1::text IS NULL OR household_id = $1::uuid) 
      AND ($2::text IS NULL OR property_id = $2::uuid) \
      AND ($3::text IS NULL OR property_id IN (SELECT id FROM properties WHERE uprn = $3::text)) \
      AND ($4::text IS NULL OR (start_date <= $4::date AND (end_date IS NULL OR end_date >= $4::date)))";
-pub const CONTACT_FILTER: &str = "($1::text IS NULL OR person_id = $1::uuid) AND ($2::text IS NULL OR channel = $2::text)";
+pub const CONTACT_FILTER: &str =
+    "($1::text IS NULL OR person_id = $1::uuid) AND ($2::text IS NULL OR channel = $2::text)";
 
 pub fn person_filter(q: &crate::PersonQuery) -> Vec<Param> {
     vec![
@@ -77,7 +78,10 @@ pub fn tenancy_filter(q: &crate::TenancyQuery) -> Vec<Param> {
 }
 
 pub fn contact_filter(q: &crate::ContactQuery) -> Vec<Param> {
-    vec![Param::Text(q.person_id.map(|id| id.to_string())), Param::Text(q.channel.clone())]
+    vec![
+        Param::Text(q.person_id.map(|id| id.to_string())),
+        Param::Text(q.channel.clone()),
+    ]
 }
 
 /// Implements [`crate::Store`] and an import session for one backend.

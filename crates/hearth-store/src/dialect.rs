@@ -8,7 +8,9 @@ pub fn for_sqlite(pg: &str) -> String {
     while let Some(at) = rest.find("::") {
         out.push_str(&rest[..at]);
         let after = &rest[at + 2..];
-        let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
         rest = &after[end..];
     }
     out.push_str(rest);

@@ -5,13 +5,17 @@
 pub enum StoreError {
     #[error("{0}")]
     Config(String),
-    #[error("the database schema is at migration {database}, newer than this binary's {binary}: upgrade Hearth before starting it on this database")]
+    #[error(
+        "the database schema is at migration {database}, newer than this binary's {binary}: upgrade Hearth before starting it on this database"
+    )]
     SchemaTooNew { database: i64, binary: i64 },
     #[error("{0} already exists")]
     Duplicate(String),
     #[error("{0} refers to a record that does not exist")]
     MissingReference(String),
-    #[error("the record was changed by someone else (version {expected} expected); reload and try again")]
+    #[error(
+        "the record was changed by someone else (version {expected} expected); reload and try again"
+    )]
     VersionConflict { expected: i64 },
     #[error("record not found")]
     NotFound,
@@ -27,7 +31,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err {
             if db.is_unique_violation() {
-                let what = db.constraint().or(db.table()).unwrap_or("a record with this key").to_string();
+                let what = db
+                    .constraint()
+                    .or(db.table())
+                    .unwrap_or("a record with this key")
+                    .to_string();
                 return Self::Duplicate(what);
             }
             if db.is_foreign_key_violation() {

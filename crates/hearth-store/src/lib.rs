@@ -18,7 +18,8 @@ mod sqlite;
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use query::{
-    ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, RegisterVersion, TenancyQuery,
+    ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, RegisterVersion,
+    TenancyQuery,
 };
 pub use sqlite::SqliteStore;
 
@@ -82,7 +83,8 @@ pub trait Store: Send + Sync {
     async fn insert_household(&self, household: &Household) -> Result<()>;
     async fn update_household(&self, household: &Household, expected_version: i64) -> Result<()>;
     async fn get_household(&self, id: Uuid) -> Result<Option<Household>>;
-    async fn list_households(&self, query: &HouseholdQuery, page: Page) -> Result<Paged<Household>>;
+    async fn list_households(&self, query: &HouseholdQuery, page: Page)
+    -> Result<Paged<Household>>;
     async fn insert_membership(&self, membership: &Membership) -> Result<()>;
     async fn update_membership(&self, membership: &Membership) -> Result<()>;
     async fn get_membership(&self, id: Uuid) -> Result<Option<Membership>>;
@@ -111,7 +113,11 @@ pub trait Store: Send + Sync {
 #[async_trait]
 pub trait ImportSession: Send {
     /// Which of these external references of `kind` already exist, with their ids.
-    async fn existing_refs(&mut self, kind: RefKind, refs: &[String]) -> Result<HashMap<String, Uuid>>;
+    async fn existing_refs(
+        &mut self,
+        kind: RefKind,
+        refs: &[String],
+    ) -> Result<HashMap<String, Uuid>>;
     async fn insert_people(&mut self, people: &[Person]) -> Result<()>;
     async fn insert_properties(&mut self, properties: &[Property]) -> Result<()>;
     async fn insert_households(&mut self, households: &[Household]) -> Result<()>;

@@ -23,7 +23,10 @@ impl PgStore {
             .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?
             .options([("TimeZone", "UTC"), ("DateStyle", "ISO")])
             .application_name("hearth");
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await?;
         let (binary, database) = Self::schema_versions_of(&pool).await?;
         if database > binary {
             return Err(StoreError::SchemaTooNew { database, binary });
@@ -39,9 +42,13 @@ impl PgStore {
     async fn schema_versions_of(pool: &PgPool) -> Result<(i64, i64)> {
         let binary = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         let has_table: bool =
-            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL").fetch_one(pool).await?;
+            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                .fetch_one(pool)
+                .await?;
         let database: Option<i64> = if has_table {
-            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations").fetch_one(pool).await?
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+                .fetch_one(pool)
+                .await?
         } else {
             None
         };
@@ -69,7 +76,11 @@ impl PgStore {
             return Ok(());
         }
         let mut copy = tx
-            .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", table.name, table.column_names()))
+            .copy_in_raw(&format!(
+                "COPY {} ({}) FROM STDIN",
+                table.name,
+                table.column_names()
+            ))
             .await?;
         let mut buffer = String::with_capacity(1 << 20);
         for row in rows {

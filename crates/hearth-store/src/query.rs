@@ -16,7 +16,10 @@ impl Page {
     pub const MAX_SIZE: u32 = 200;
 
     pub fn new(number: u32, size: u32) -> Self {
-        Self { number: number.max(1), size: size.clamp(1, Self::MAX_SIZE) }
+        Self {
+            number: number.max(1),
+            size: size.clamp(1, Self::MAX_SIZE),
+        }
     }
 
     pub(crate) fn offset(self) -> i64 {

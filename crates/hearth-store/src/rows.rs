@@ -3,8 +3,8 @@
 
 use crate::StoreError;
 use hearth_core::records::{
-    ContactEntry, ContactEntryFields, Household, HouseholdFields, Membership, MembershipFields, Person, PersonFields,
-    Property, PropertyFields, Tenancy, TenancyFields,
+    ContactEntry, ContactEntryFields, Household, HouseholdFields, Membership, MembershipFields,
+    Person, PersonFields, Property, PropertyFields, Tenancy, TenancyFields,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -50,7 +50,9 @@ fn opt<T: ToString>(value: Option<T>) -> Param {
 }
 
 fn json<T: Serialize>(value: &T) -> Param {
-    Param::Text(Some(serde_json::to_string(value).unwrap_or_else(|_| "null".into())))
+    Param::Text(Some(
+        serde_json::to_string(value).unwrap_or_else(|_| "null".into()),
+    ))
 }
 
 /// Times are stored with six fractional digits so that text order is time order.
@@ -63,16 +65,19 @@ fn time(value: Timestamp) -> Param {
 }
 
 fn parse_uuid(raw: &str) -> Result<Uuid, StoreError> {
-    raw.parse().map_err(|_| StoreError::Corrupt(format!("bad id '{raw}'")))
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id '{raw}'")))
 }
 
 /// Parses a stored time: RFC 3339 from SQLite, `2026-01-02 03:04:05.6+00` from PostgreSQL.
 pub fn parse_ts(raw: &str) -> Result<Timestamp, StoreError> {
-    raw.parse().map_err(|_| StoreError::Corrupt(format!("bad time '{raw}'")))
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad time '{raw}'")))
 }
 
 fn parse_date(raw: &str) -> Result<Date, StoreError> {
-    raw.parse().map_err(|_| StoreError::Corrupt(format!("bad date '{raw}'")))
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad date '{raw}'")))
 }
 
 fn parse_opt_date(raw: Option<String>) -> Result<Option<Date>, StoreError> {
@@ -90,11 +95,15 @@ fn parse_enum<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, StoreE
 /// The lower-cased words a name search matches, given names twice so that "smith john" and
 /// "john smith" both match with one LIKE pattern.
 fn name_search(f: &PersonFields) -> String {
-    let given = [Some(f.given_name.as_str()), f.middle_names.as_deref(), f.preferred_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let given = [
+        Some(f.given_name.as_str()),
+        f.middle_names.as_deref(),
+        f.preferred_name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     format!("{given} {} {given}", f.family_name).to_lowercase()
 }
 
@@ -180,11 +189,23 @@ impl TryFrom<PersonRow> for Person {
                 preferred_name: r.preferred_name,
                 date_of_birth: parse_opt_date(r.date_of_birth)?,
                 roles: parse_json(&r.roles, "roles")?,
-                ni_number: r.ni_number.map(|n| n.parse()).transpose().map_err(|_| StoreError::Corrupt("bad NI number".into()))?,
-                nhs_number: r.nhs_number.map(|n| n.parse()).transpose().map_err(|_| StoreError::Corrupt("bad NHS number".into()))?,
+                ni_number: r
+                    .ni_number
+                    .map(|n| n.parse())
+                    .transpose()
+                    .map_err(|_| StoreError::Corrupt("bad NI number".into()))?,
+                nhs_number: r
+                    .nhs_number
+                    .map(|n| n.parse())
+                    .transpose()
+                    .map_err(|_| StoreError::Corrupt("bad NHS number".into()))?,
                 phones: parse_json(&r.phones, "phones")?,
                 emails: parse_json(&r.emails, "emails")?,
-                postal_address: r.postal_address.as_deref().map(|a| parse_json(a, "address")).transpose()?,
+                postal_address: r
+                    .postal_address
+                    .as_deref()
+                    .map(|a| parse_json(a, "address"))
+                    .transpose()?,
                 preferred_channel: r.preferred_channel.as_deref().map(parse_enum).transpose()?,
                 accessible_formats: parse_json(&r.accessible_formats, "accessible formats")?,
                 language: r.language,
@@ -201,12 +222,19 @@ impl TryFrom<PersonRow> for Person {
 pub fn property_params(p: &Property) -> Vec<Param> {
     let f = &p.fields;
     let a = &f.address;
-    let search = [Some(a.line1.as_str()), a.line2.as_deref(), a.line3.as_deref(), a.line4.as_deref(), a.town.as_deref(), Some(a.postcode.as_str())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let search = [
+        Some(a.line1.as_str()),
+        a.line2.as_deref(),
+        a.line3.as_deref(),
+        a.line4.as_deref(),
+        a.town.as_deref(),
+        Some(a.postcode.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase();
     vec![
         text(p.id),
         text(&f.uprn),
@@ -242,7 +270,10 @@ impl TryFrom<PropertyRow> for Property {
         Ok(Property {
             id: parse_uuid(&r.id)?,
             fields: PropertyFields {
-                uprn: r.uprn.parse().map_err(|_| StoreError::Corrupt("bad UPRN".into()))?,
+                uprn: r
+                    .uprn
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("bad UPRN".into()))?,
                 address: parse_json(&r.address, "address")?,
                 property_type: r.property_type.as_deref().map(parse_enum).transpose()?,
                 bedrooms: r.bedrooms,
@@ -280,7 +311,10 @@ impl HouseholdRow {
     pub fn into_household(self, members: Vec<Membership>) -> Result<Household, StoreError> {
         Ok(Household {
             id: parse_uuid(&self.id)?,
-            fields: HouseholdFields { external_ref: self.external_ref, name: self.name },
+            fields: HouseholdFields {
+                external_ref: self.external_ref,
+                name: self.name,
+            },
             members,
             created_at: parse_ts(&self.created_at)?,
             updated_at: parse_ts(&self.updated_at)?,
@@ -437,7 +471,14 @@ impl TryFrom<ContactRow> for ContactEntry {
 }
 
 pub fn register_version_params(v: &crate::RegisterVersion) -> Vec<Param> {
-    vec![text(v.id), text(&v.sha256), text(&v.version_label), time(v.loaded_at), text(&v.loaded_by), text(&v.content)]
+    vec![
+        text(v.id),
+        text(&v.sha256),
+        text(&v.version_label),
+        time(v.loaded_at),
+        text(&v.loaded_by),
+        text(&v.content),
+    ]
 }
 
 #[derive(sqlx::FromRow)]
@@ -475,7 +516,10 @@ mod tests {
         let pg = parse_ts("2026-11-22 06:38:47.123456+00").ok();
         assert!(sqlite.is_some());
         assert_eq!(sqlite, pg);
-        assert_eq!(sqlite.map(ts), Some("2026-11-22T06:38:47.123456Z".to_string()));
+        assert_eq!(
+            sqlite.map(ts),
+            Some("2026-11-22T06:38:47.123456Z".to_string())
+        );
     }
 
     #[test]

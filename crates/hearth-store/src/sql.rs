@@ -18,23 +18,39 @@ fn needs_text_cast(pg_type: &str) -> bool {
 impl Table {
     /// `a::text AS a, b, ...` for a SELECT, prefixed by `alias.` when given.
     pub fn select_list(&self, alias: &str) -> String {
-        let prefix = if alias.is_empty() { String::new() } else { format!("{alias}.") };
+        let prefix = if alias.is_empty() {
+            String::new()
+        } else {
+            format!("{alias}.")
+        };
         self.columns
             .iter()
             .map(|(name, ty)| {
-                if needs_text_cast(ty) { format!("{prefix}{name}::text AS {name}") } else { format!("{prefix}{name}") }
+                if needs_text_cast(ty) {
+                    format!("{prefix}{name}::text AS {name}")
+                } else {
+                    format!("{prefix}{name}")
+                }
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
 
     pub fn column_names(&self) -> String {
-        self.columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+        self.columns
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// An INSERT of `rows` rows, with typed placeholders numbered from 1.
     pub fn insert(&self, rows: usize) -> String {
-        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.name, self.column_names());
+        let mut sql = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            self.name,
+            self.column_names()
+        );
         let width = self.columns.len();
         for row in 0..rows {
             sql.push_str(if row == 0 { "(" } else { ", (" });
@@ -71,7 +87,11 @@ impl Table {
     }
 
     /// Arranges a row's insert parameters for [`Table::update`].
-    pub fn update_params(&self, row: Vec<crate::rows::Param>, expected_version: i64) -> Vec<crate::rows::Param> {
+    pub fn update_params(
+        &self,
+        row: Vec<crate::rows::Param>,
+        expected_version: i64,
+    ) -> Vec<crate::rows::Param> {
         let mut out: Vec<crate::rows::Param> = self
             .columns
             .iter()

@@ -26,7 +26,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         let (binary, database) = Self::schema_versions_of(&pool).await?;
         if database > binary {
             return Err(StoreError::SchemaTooNew { database, binary });
@@ -41,12 +44,17 @@ impl SqliteStore {
 
     async fn schema_versions_of(pool: &SqlitePool) -> Result<(i64, i64)> {
         let binary = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let has_table: Option<String> =
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-                .fetch_optional(pool)
-                .await?;
+        let has_table: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(pool)
+        .await?;
         let database: Option<i64> = match has_table {
-            Some(_) => sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations").fetch_one(pool).await?,
+            Some(_) => {
+                sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+                    .fetch_one(pool)
+                    .await?
+            }
             None => None,
         };
         Ok((binary, database.unwrap_or(0)))
@@ -67,8 +75,17 @@ impl SqliteStore {
         let per_insert = table.rows_per_insert();
         let full_sql = store.sql(&table.insert(per_insert));
         for chunk in rows.chunks(per_insert) {
-            let sql = if chunk.len() == per_insert { full_sql.clone() } else { store.sql(&table.insert(chunk.len())) };
-            bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), chunk.iter().flatten().cloned()).execute(&mut **tx).await?;
+            let sql = if chunk.len() == per_insert {
+                full_sql.clone()
+            } else {
+                store.sql(&table.insert(chunk.len()))
+            };
+            bind_params!(
+                sqlx::query(sqlx::AssertSqlSafe(sql.as_str())),
+                chunk.iter().flatten().cloned()
+            )
+            .execute(&mut **tx)
+            .await?;
         }
         Ok(())
     }

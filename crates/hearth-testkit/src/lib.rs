@@ -4,7 +4,7 @@
 //! create databases), each test in a database of its own. Without it they are skipped loudly;
 //! with `HEARTH_REQUIRE_POSTGRES=1` (as CI sets) a skip is a failure.
 
-use hearth_core::records::{Person, PersonInput, Property, PropertyInput, AddressInput};
+use hearth_core::records::{AddressInput, Person, PersonInput, Property, PropertyInput};
 use hearth_store::Store;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -21,8 +21,15 @@ pub struct TestDb {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
     let url = format!("sqlite://{}", dir.path().join("hearth.sqlite").display());
-    let store = hearth_store::open(&url).await.unwrap_or_else(|e| panic!("open SQLite: {e}"));
-    TestDb { name: "sqlite", url, store, _dir: Some(dir) }
+    let store = hearth_store::open(&url)
+        .await
+        .unwrap_or_else(|e| panic!("open SQLite: {e}"));
+    TestDb {
+        name: "sqlite",
+        url,
+        store,
+        _dir: Some(dir),
+    }
 }
 
 /// The URL of a fresh, empty PostgreSQL database, or `None` (with a loud message) when no
@@ -30,27 +37,42 @@ pub async fn sqlite() -> TestDb {
 pub async fn postgres_url() -> Option<String> {
     let Ok(admin_url) = std::env::var("HEARTH_TEST_POSTGRES_URL") else {
         if std::env::var("HEARTH_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-            panic!("HEARTH_REQUIRE_POSTGRES=1 but HEARTH_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped here");
+            panic!(
+                "HEARTH_REQUIRE_POSTGRES=1 but HEARTH_TEST_POSTGRES_URL is not set: PostgreSQL tests cannot be skipped here"
+            );
         }
-        eprintln!("\n*** SKIPPING PostgreSQL: set HEARTH_TEST_POSTGRES_URL (scripts/test does) to run this test on PostgreSQL ***\n");
+        eprintln!(
+            "\n*** SKIPPING PostgreSQL: set HEARTH_TEST_POSTGRES_URL (scripts/test does) to run this test on PostgreSQL ***\n"
+        );
         return None;
     };
     let name = format!("hearth_test_{}", Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| panic!("connect to PostgreSQL at HEARTH_TEST_POSTGRES_URL: {e}"));
+    let admin = sqlx::PgPool::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to PostgreSQL at HEARTH_TEST_POSTGRES_URL: {e}"));
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&admin)
         .await
         .unwrap_or_else(|e| panic!("create test database: {e}"));
     admin.close().await;
-    let (base, _) = admin_url.rsplit_once('/').unwrap_or((admin_url.as_str(), ""));
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .unwrap_or((admin_url.as_str(), ""));
     Some(format!("{base}/{name}"))
 }
 
 /// A fresh PostgreSQL database, or `None` when PostgreSQL is not configured (see [`postgres_url`]).
 pub async fn postgres() -> Option<TestDb> {
     let url = postgres_url().await?;
-    let store = hearth_store::open(&url).await.unwrap_or_else(|e| panic!("open PostgreSQL: {e}"));
-    Some(TestDb { name: "postgres", url, store, _dir: None })
+    let store = hearth_store::open(&url)
+        .await
+        .unwrap_or_else(|e| panic!("open PostgreSQL: {e}"));
+    Some(TestDb {
+        name: "postgres",
+        url,
+        store,
+        _dir: None,
+    })
 }
 
 /// A fresh database on every available backend: SQLite always, PostgreSQL when configured.
@@ -62,29 +84,56 @@ pub async fn all_backends() -> Vec<TestDb> {
 
 /// A fixed "now" for tests: 22 November 2026, 10:00 UTC.
 pub fn now() -> jiff::Timestamp {
-    "2026-11-22T10:00:00Z".parse().unwrap_or_else(|e| panic!("{e}"))
+    "2026-11-22T10:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A valid person input with the given names.
 pub fn person_input(given: &str, family: &str) -> PersonInput {
-    PersonInput { given_name: given.into(), family_name: family.into(), ..Default::default() }
+    PersonInput {
+        given_name: given.into(),
+        family_name: family.into(),
+        ..Default::default()
+    }
 }
 
 /// A stored-form person built from an input, as the service would.
 pub fn person(input: PersonInput) -> Person {
-    let fields = input.validate(now().to_zoned(jiff::tz::TimeZone::UTC).date()).unwrap_or_else(|e| panic!("fixture person invalid: {e}"));
-    Person { id: Uuid::now_v7(), fields, created_at: now(), updated_at: now(), version: 1 }
+    let fields = input
+        .validate(now().to_zoned(jiff::tz::TimeZone::UTC).date())
+        .unwrap_or_else(|e| panic!("fixture person invalid: {e}"));
+    Person {
+        id: Uuid::now_v7(),
+        fields,
+        created_at: now(),
+        updated_at: now(),
+        version: 1,
+    }
 }
 
 /// A stored-form property at a UPRN and postcode.
 pub fn property(uprn: &str, line1: &str, postcode: &str) -> Property {
     let input = PropertyInput {
         uprn: uprn.into(),
-        address: AddressInput { line1: line1.into(), town: Some("Huddersfield".into()), postcode: postcode.into(), ..Default::default() },
+        address: AddressInput {
+            line1: line1.into(),
+            town: Some("Huddersfield".into()),
+            postcode: postcode.into(),
+            ..Default::default()
+        },
         property_type: Some("house".into()),
         bedrooms: Some(2),
         source: None,
     };
-    let fields = input.validate().unwrap_or_else(|e| panic!("fixture property invalid: {e}"));
-    Property { id: Uuid::now_v7(), fields, created_at: now(), updated_at: now(), version: 1 }
+    let fields = input
+        .validate()
+        .unwrap_or_else(|e| panic!("fixture property invalid: {e}"));
+    Property {
+        id: Uuid::now_v7(),
+        fields,
+        created_at: now(),
+        updated_at: now(),
+        version: 1,
+    }
 }

@@ -48,42 +48,78 @@ pub struct Config {
 
 /// Environment variables Hearth reads. Test-harness variables are allowed through.
 const KNOWN_ENV: &[&str] = &[
-    "HEARTH_CONFIG", "HEARTH_LISTEN", "HEARTH_DATA_DIR", "HEARTH_DATABASE_URL", "HEARTH_DATABASE_URL_FILE",
-    "HEARTH_REGISTER", "HEARTH_LOG_FORMAT",
+    "HEARTH_CONFIG",
+    "HEARTH_LISTEN",
+    "HEARTH_DATA_DIR",
+    "HEARTH_DATABASE_URL",
+    "HEARTH_DATABASE_URL_FILE",
+    "HEARTH_REGISTER",
+    "HEARTH_LOG_FORMAT",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
 impl Config {
     /// Resolves the configuration from flags, the environment and the file they name.
     pub fn load(flags: &Flags) -> Result<Self> {
-        Self::resolve(flags, std::env::vars().filter(|(k, _)| k.starts_with("HEARTH_")).collect())
+        Self::resolve(
+            flags,
+            std::env::vars()
+                .filter(|(k, _)| k.starts_with("HEARTH_"))
+                .collect(),
+        )
     }
 
     fn resolve(flags: &Flags, env: Vec<(String, String)>) -> Result<Self> {
         let unknown: Vec<&str> = env
             .iter()
             .map(|(k, _)| k.as_str())
-            .filter(|k| !KNOWN_ENV.contains(k) && !ALLOWED_ENV_PREFIXES.iter().any(|p| k.starts_with(p)))
+            .filter(|k| {
+                !KNOWN_ENV.contains(k) && !ALLOWED_ENV_PREFIXES.iter().any(|p| k.starts_with(p))
+            })
             .collect();
         if !unknown.is_empty() {
-            bail!("unknown environment variable(s) {}: the known ones are {}", unknown.join(", "), KNOWN_ENV.join(", "));
+            bail!(
+                "unknown environment variable(s) {}: the known ones are {}",
+                unknown.join(", "),
+                KNOWN_ENV.join(", ")
+            );
         }
-        let env_get = |key: &str| env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+        let env_get = |key: &str| {
+            env.iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty())
+        };
         let mut origins = Vec::new();
-        let config_path = flags.config.clone().or_else(|| env_get("HEARTH_CONFIG").map(PathBuf::from));
+        let config_path = flags
+            .config
+            .clone()
+            .or_else(|| env_get("HEARTH_CONFIG").map(PathBuf::from));
         let file = match &config_path {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
                 toml::from_str::<FileConfig>(&text).map_err(|e| {
-                    let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+                    let line = e
+                        .span()
+                        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                        .unwrap_or(1);
                     anyhow::anyhow!("{}:{line}: {}", path.display(), e.message().trim())
                 })?
             }
             None => FileConfig::default(),
         };
-        let file_name = config_path.as_ref().map(|p| format!("file {}", p.display())).unwrap_or_default();
+        let file_name = config_path
+            .as_ref()
+            .map(|p| format!("file {}", p.display()))
+            .unwrap_or_default();
 
-        let pick = |origins: &mut Vec<(&'static str, String)>, name: &'static str, flag: Option<String>, env_key: &str, file_value: Option<String>, default: Option<String>| {
+        let pick = |origins: &mut Vec<(&'static str, String)>,
+                    name: &'static str,
+                    flag: Option<String>,
+                    env_key: &str,
+                    file_value: Option<String>,
+                    default: Option<String>| {
             let (value, origin) = if let Some(v) = flag {
                 (Some(v), "flag".to_string())
             } else if let Some(v) = env_get(env_key) {
@@ -99,23 +135,50 @@ impl Config {
             value
         };
 
-        let listen_text = pick(&mut origins, "listen", flags.listen.clone(), "HEARTH_LISTEN", file.listen.clone(), Some("127.0.0.1:8080".into())).unwrap_or_default();
-        let listen: SocketAddr = listen_text.parse().with_context(|| format!("listen: '{listen_text}' is not an address like 127.0.0.1:8080"))?;
+        let listen_text = pick(
+            &mut origins,
+            "listen",
+            flags.listen.clone(),
+            "HEARTH_LISTEN",
+            file.listen.clone(),
+            Some("127.0.0.1:8080".into()),
+        )
+        .unwrap_or_default();
+        let listen: SocketAddr = listen_text.parse().with_context(|| {
+            format!("listen: '{listen_text}' is not an address like 127.0.0.1:8080")
+        })?;
         let data_dir = PathBuf::from(
-            pick(&mut origins, "data_dir", flags.data_dir.as_ref().map(|p| p.display().to_string()), "HEARTH_DATA_DIR", file.data_dir.as_ref().map(|p| p.display().to_string()), Some("hearth-data".into()))
-                .unwrap_or_default(),
+            pick(
+                &mut origins,
+                "data_dir",
+                flags.data_dir.as_ref().map(|p| p.display().to_string()),
+                "HEARTH_DATA_DIR",
+                file.data_dir.as_ref().map(|p| p.display().to_string()),
+                Some("hearth-data".into()),
+            )
+            .unwrap_or_default(),
         );
         let url_from_file = |path: &Path| -> Result<String> {
-            Ok(std::fs::read_to_string(path).with_context(|| format!("reading database URL from {}", path.display()))?.trim().to_string())
+            Ok(std::fs::read_to_string(path)
+                .with_context(|| format!("reading database URL from {}", path.display()))?
+                .trim()
+                .to_string())
         };
         let file_url = match (&file.database_url, &file.database_url_file) {
-            (Some(_), Some(_)) => bail!("{file_name}: give database_url or database_url_file, not both"),
+            (Some(_), Some(_)) => {
+                bail!("{file_name}: give database_url or database_url_file, not both")
+            }
             (Some(url), None) => Some(url.clone()),
             (None, Some(path)) => Some(url_from_file(path)?),
             (None, None) => None,
         };
-        let env_url = match (env_get("HEARTH_DATABASE_URL"), env_get("HEARTH_DATABASE_URL_FILE")) {
-            (Some(_), Some(_)) => bail!("set HEARTH_DATABASE_URL or HEARTH_DATABASE_URL_FILE, not both"),
+        let env_url = match (
+            env_get("HEARTH_DATABASE_URL"),
+            env_get("HEARTH_DATABASE_URL_FILE"),
+        ) {
+            (Some(_), Some(_)) => {
+                bail!("set HEARTH_DATABASE_URL or HEARTH_DATABASE_URL_FILE, not both")
+            }
             (Some(url), None) => Some(url),
             (None, Some(path)) => Some(url_from_file(Path::new(&path))?),
             (None, None) => None,
@@ -125,19 +188,49 @@ impl Config {
             (Some(url), _, _) => (url.clone(), "flag".to_string()),
             (None, Some(url), _) => (url, "environment".to_string()),
             (None, None, Some(url)) => (url, file_name.clone()),
-            (None, None, None) => (default_url, "default (embedded SQLite in data_dir)".to_string()),
+            (None, None, None) => (
+                default_url,
+                "default (embedded SQLite in data_dir)".to_string(),
+            ),
         };
         origins.push(("database_url", origin));
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             bail!("database_url must start with sqlite: or postgres://");
         }
-        let register = pick(&mut origins, "register", flags.register.as_ref().map(|p| p.display().to_string()), "HEARTH_REGISTER", file.register.as_ref().map(|p| p.display().to_string()), None).map(PathBuf::from);
-        let log_format = match pick(&mut origins, "log_format", None, "HEARTH_LOG_FORMAT", file.log_format.clone(), Some("text".into())).as_deref() {
+        let register = pick(
+            &mut origins,
+            "register",
+            flags.register.as_ref().map(|p| p.display().to_string()),
+            "HEARTH_REGISTER",
+            file.register.as_ref().map(|p| p.display().to_string()),
+            None,
+        )
+        .map(PathBuf::from);
+        let log_format = match pick(
+            &mut origins,
+            "log_format",
+            None,
+            "HEARTH_LOG_FORMAT",
+            file.log_format.clone(),
+            Some("text".into()),
+        )
+        .as_deref()
+        {
             Some("json") => LogFormat::Json,
             Some("text") | None => LogFormat::Text,
             Some(other) => bail!("log_format: '{other}' is not text or json"),
         };
-        Ok(Self { listen, data_dir, database_url, register, log_format, origins })
+        Ok(Self {
+            listen,
+            data_dir,
+            database_url,
+            register,
+            log_format,
+            origins,
+        })
     }
 
     /// The database URL with any password hidden, for printing.
@@ -146,7 +239,11 @@ impl Config {
             (Some(scheme), Some(at)) if at > scheme => {
                 let creds = &self.database_url[scheme + 3..at];
                 match creds.split_once(':') {
-                    Some((user, _)) => format!("{}{user}:****{}", &self.database_url[..scheme + 3], &self.database_url[at..]),
+                    Some((user, _)) => format!(
+                        "{}{user}:****{}",
+                        &self.database_url[..scheme + 3],
+                        &self.database_url[at..]
+                    ),
                     None => self.database_url.clone(),
                 }
             }
@@ -160,23 +257,38 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn layers_defaults_then_file_then_env_then_flags() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let file = dir.path().join("hearth.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/hearth\"\nlog_format = \"json\"\n").unwrap_or_else(|e| panic!("{e}"));
-        let flags = Flags { config: Some(file.clone()), ..Default::default() };
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/hearth\"\nlog_format = \"json\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let flags = Flags {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
         let from_file = Config::resolve(&flags, env(&[])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_file.listen.port(), 9000);
         assert_eq!(from_file.database_url, "sqlite:///srv/hearth/hearth.sqlite");
         assert_eq!(from_file.log_format, LogFormat::Json);
-        let from_env = Config::resolve(&flags, env(&[("HEARTH_LISTEN", "127.0.0.1:9100")])).unwrap_or_else(|e| panic!("{e}"));
+        let from_env = Config::resolve(&flags, env(&[("HEARTH_LISTEN", "127.0.0.1:9100")]))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_env.listen.port(), 9100);
-        let with_flag = Flags { listen: Some("127.0.0.1:9200".into()), ..flags };
-        let from_flag = Config::resolve(&with_flag, env(&[("HEARTH_LISTEN", "127.0.0.1:9100")])).unwrap_or_else(|e| panic!("{e}"));
+        let with_flag = Flags {
+            listen: Some("127.0.0.1:9200".into()),
+            ..flags
+        };
+        let from_flag = Config::resolve(&with_flag, env(&[("HEARTH_LISTEN", "127.0.0.1:9100")]))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_flag.listen.port(), 9200);
     }
 
@@ -184,21 +296,47 @@ mod tests {
     fn rejects_unknown_keys_and_variables_with_where() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let file = dir.path().join("hearth.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlisten_port = 9\n").unwrap_or_else(|e| panic!("{e}"));
-        let err = Config::resolve(&Flags { config: Some(file), ..Default::default() }, env(&[])).err().map(|e| e.to_string()).unwrap_or_default();
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlisten_port = 9\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = Config::resolve(
+            &Flags {
+                config: Some(file),
+                ..Default::default()
+            },
+            env(&[]),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
         assert!(err.contains(":2:") && err.contains("listen_port"), "{err}");
-        let err = Config::resolve(&Flags::default(), env(&[("HEARTH_LISTN", "x")])).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Config::resolve(&Flags::default(), env(&[("HEARTH_LISTN", "x")]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("HEARTH_LISTN"), "{err}");
-        assert!(Config::resolve(&Flags::default(), env(&[("HEARTH_TEST_POSTGRES_URL", "x")])).is_ok());
+        assert!(
+            Config::resolve(&Flags::default(), env(&[("HEARTH_TEST_POSTGRES_URL", "x")])).is_ok()
+        );
     }
 
     #[test]
     fn reads_the_database_url_from_a_file_and_hides_its_password() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let secret = dir.path().join("db-url");
-        std::fs::write(&secret, "postgres://hearth:s3cret@db.internal/hearth\n").unwrap_or_else(|e| panic!("{e}"));
-        let config = Config::resolve(&Flags::default(), env(&[("HEARTH_DATABASE_URL_FILE", secret.to_str().unwrap_or(""))])).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(config.database_url, "postgres://hearth:s3cret@db.internal/hearth");
-        assert_eq!(config.redacted_database_url(), "postgres://hearth:****@db.internal/hearth");
+        std::fs::write(&secret, "postgres://hearth:s3cret@db.internal/hearth\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let config = Config::resolve(
+            &Flags::default(),
+            env(&[("HEARTH_DATABASE_URL_FILE", secret.to_str().unwrap_or(""))]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            config.database_url,
+            "postgres://hearth:s3cret@db.internal/hearth"
+        );
+        assert_eq!(
+            config.redacted_database_url(),
+            "postgres://hearth:****@db.internal/hearth"
+        );
     }
 }

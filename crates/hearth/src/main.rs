@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "hearth", version, about = "Records for social-housing landlords, kept as their privacy notices promise")]
+#[command(
+    name = "hearth",
+    version,
+    about = "Records for social-housing landlords, kept as their privacy notices promise"
+)]
 struct Cli {
     /// Configuration file (TOML); also HEARTH_CONFIG.
     #[arg(long, global = true)]
@@ -51,7 +55,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start the runtime: {err}");

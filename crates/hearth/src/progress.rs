@@ -15,14 +15,19 @@ impl Progress {
     pub fn new(label: &str, total: Option<u64>) -> Self {
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total.unwrap_or(0));
-            let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+            let style = ProgressStyle::with_template(
+                "{msg} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
             bar.set_style(style);
             bar.set_message(label.to_string());
             Self::Bar(bar)
         } else {
-            Self::Lines { label: label.to_string(), next: AtomicU64::new(100_000) }
+            Self::Lines {
+                label: label.to_string(),
+                next: AtomicU64::new(100_000),
+            }
         }
     }
 

@@ -11,8 +11,14 @@ fn hearth(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
     for (k, v) in env {
         command.env(k, v);
     }
-    let out = command.output().unwrap_or_else(|e| panic!("running hearth: {e}"));
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("running hearth: {e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn workspace(path: &str) -> String {
@@ -42,15 +48,26 @@ fn register_check_reports_each_planted_error_with_file_line_and_field() {
     ] {
         assert!(err.contains(expected), "missing '{expected}' in:\n{err}");
     }
-    let (ok, out, err) = hearth(&["register", "check", &workspace("register/default.toml")], &[]);
+    let (ok, out, err) = hearth(
+        &["register", "check", &workspace("register/default.toml")],
+        &[],
+    );
     assert!(ok && out.contains("valid"), "{out}{err}");
 }
 
 #[test]
 fn register_show_prints_purposes_and_the_retention_schedule() {
-    let (ok, out, err) = hearth(&["register", "show", &workspace("register/default.toml")], &[]);
+    let (ok, out, err) = hearth(
+        &["register", "show", &workspace("register/default.toml")],
+        &[],
+    );
     assert!(ok, "{err}");
-    assert!(out.contains("RETENTION SCHEDULE") && out.contains("video_recording") && out.contains("4 weeks"), "{out}");
+    assert!(
+        out.contains("RETENTION SCHEDULE")
+            && out.contains("video_recording")
+            && out.contains("4 weeks"),
+        "{out}"
+    );
     assert!(out.contains("Art 6(1)(e) public task"), "{out}");
 }
 
@@ -58,13 +75,32 @@ fn register_show_prints_purposes_and_the_retention_schedule() {
 fn config_check_names_the_bad_key_and_its_line() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let file = dir.path().join("hearth.toml");
-    std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n\ndatabse_url = \"sqlite://x\"\n").unwrap_or_else(|e| panic!("{e}"));
-    let (ok, _, err) = hearth(&["--config", file.to_str().unwrap_or(""), "config", "check"], &[]);
-    assert!(!ok && err.contains("hearth.toml:3") && err.contains("databse_url"), "{err}");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:9000\"\n\ndatabse_url = \"sqlite://x\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (ok, _, err) = hearth(
+        &["--config", file.to_str().unwrap_or(""), "config", "check"],
+        &[],
+    );
+    assert!(
+        !ok && err.contains("hearth.toml:3") && err.contains("databse_url"),
+        "{err}"
+    );
     std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n").unwrap_or_else(|e| panic!("{e}"));
-    let (ok, out, err) = hearth(&["--config", file.to_str().unwrap_or(""), "config", "check"], &[("HEARTH_DATA_DIR", "/srv/hearth")]);
-    assert!(ok && out.contains("127.0.0.1:9000") && out.contains("sqlite:///srv/hearth/hearth.sqlite"), "{out}{err}");
-    assert!(out.contains("data_dir      from environment HEARTH_DATA_DIR"), "{out}");
+    let (ok, out, err) = hearth(
+        &["--config", file.to_str().unwrap_or(""), "config", "check"],
+        &[("HEARTH_DATA_DIR", "/srv/hearth")],
+    );
+    assert!(
+        ok && out.contains("127.0.0.1:9000") && out.contains("sqlite:///srv/hearth/hearth.sqlite"),
+        "{out}{err}"
+    );
+    assert!(
+        out.contains("data_dir      from environment HEARTH_DATA_DIR"),
+        "{out}"
+    );
 }
 
 #[tokio::test]
@@ -72,28 +108,103 @@ async fn import_reports_every_bad_row_and_leaves_the_database_unchanged() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let good = dir.path().join("people.csv");
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&good, "external_ref,given_name,family_name\nA1,Ada,Lovelace\nA2,Mary,Seacole\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &good,
+        "external_ref,given_name,family_name\nA1,Ada,Lovelace\nA2,Mary,Seacole\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&bad, "external_ref,given_name,family_name,ni_number\nB1,Ok,Row,\nB2,,Nameless,\nB3,Bad,Ni,QQ123456C\n").unwrap_or_else(|e| panic!("{e}"));
     for url in urls(dir.path()).await {
-        let (ok, out, err) = hearth(&["--database-url", &url, "import", "people", good.to_str().unwrap_or("")], &[]);
-        assert!(ok && out.contains("2 rows read, 2 imported, 0 already present"), "{url}: {out}{err}");
-        let (ok, out, _) = hearth(&["--database-url", &url, "import", "people", good.to_str().unwrap_or("")], &[]);
-        assert!(ok && out.contains("0 imported, 2 already present"), "{url}: re-run must change nothing: {out}");
+        let (ok, out, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "import",
+                "people",
+                good.to_str().unwrap_or(""),
+            ],
+            &[],
+        );
+        assert!(
+            ok && out.contains("2 rows read, 2 imported, 0 already present"),
+            "{url}: {out}{err}"
+        );
+        let (ok, out, _) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "import",
+                "people",
+                good.to_str().unwrap_or(""),
+            ],
+            &[],
+        );
+        assert!(
+            ok && out.contains("0 imported, 2 already present"),
+            "{url}: re-run must change nothing: {out}"
+        );
 
-        let (ok, _, err) = hearth(&["--database-url", &url, "import", "people", bad.to_str().unwrap_or("")], &[]);
+        let (ok, _, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "import",
+                "people",
+                bad.to_str().unwrap_or(""),
+            ],
+            &[],
+        );
         assert!(!ok, "{url}: bad rows must fail the import");
-        assert!(err.contains("bad.csv:line 3: given_name: is required"), "{url}: {err}");
-        assert!(err.contains("bad.csv:line 4: ni_number: is not a National Insurance number"), "{url}: {err}");
+        assert!(
+            err.contains("bad.csv:line 3: given_name: is required"),
+            "{url}: {err}"
+        );
+        assert!(
+            err.contains("bad.csv:line 4: ni_number: is not a National Insurance number"),
+            "{url}: {err}"
+        );
         assert!(err.contains("nothing was imported"), "{url}: {err}");
-        let store = hearth_store::open(&url).await.unwrap_or_else(|e| panic!("{e}"));
-        let total = store.list_people(&hearth_store::PersonQuery::default(), hearth_store::Page::default()).await.map(|p| p.total).ok();
-        assert_eq!(total, Some(2), "{url}: the failed import left nothing behind");
+        let store = hearth_store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let total = store
+            .list_people(
+                &hearth_store::PersonQuery::default(),
+                hearth_store::Page::default(),
+            )
+            .await
+            .map(|p| p.total)
+            .ok();
+        assert_eq!(
+            total,
+            Some(2),
+            "{url}: the failed import left nothing behind"
+        );
 
         let rejects = dir.path().join("rejects.csv");
-        let (ok, out, err) = hearth(&["--database-url", &url, "import", "people", bad.to_str().unwrap_or(""), "--skip-invalid", "--rejects", rejects.to_str().unwrap_or("")], &[]);
-        assert!(ok && out.contains("1 imported") && out.contains("2 rejected"), "{url}: {out}{err}");
+        let (ok, out, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "import",
+                "people",
+                bad.to_str().unwrap_or(""),
+                "--skip-invalid",
+                "--rejects",
+                rejects.to_str().unwrap_or(""),
+            ],
+            &[],
+        );
+        assert!(
+            ok && out.contains("1 imported") && out.contains("2 rejected"),
+            "{url}: {out}{err}"
+        );
         let written = std::fs::read_to_string(&rejects).unwrap_or_default();
-        assert!(written.starts_with("line,reasons,external_ref") && written.contains("3,given_name: is required,B2,,Nameless,"), "{written}");
+        assert!(
+            written.starts_with("line,reasons,external_ref")
+                && written.contains("3,given_name: is required,B2,,Nameless,"),
+            "{written}"
+        );
     }
 }
 
@@ -116,7 +227,12 @@ fn serve(url: &str, register: Option<&str>) -> (std::process::Child, String) {
         match lines.next() {
             Some(Ok(line)) => {
                 if let Some(rest) = line.split("Hearth is running at ").nth(1) {
-                    break rest.split_whitespace().next().unwrap_or("").trim_end_matches('/').to_string();
+                    break rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches('/')
+                        .to_string();
                 }
             }
             _ => {
@@ -134,13 +250,27 @@ async fn serve_runs_on_each_backend_and_records_register_changes() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let changed = dir.path().join("register.toml");
     let text = std::fs::read_to_string(workspace("register/default.toml")).unwrap_or_default();
-    std::fs::write(&changed, text.replacen("version_label = \"", "version_label = \"local-", 1)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &changed,
+        text.replacen("version_label = \"", "version_label = \"local-", 1),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     for url in urls(dir.path()).await {
         let (mut child, base) = serve(&url, None);
-        let health: serde_json::Value = reqwest::get(format!("{base}/health")).await.and_then(|r| r.error_for_status()).unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_default();
+        let health: serde_json::Value = reqwest::get(format!("{base}/health"))
+            .await
+            .and_then(|r| r.error_for_status())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
         let _ = child.kill();
         let _ = child.wait();
-        let backend = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+        let backend = if url.starts_with("sqlite") {
+            "sqlite"
+        } else {
+            "postgres"
+        };
         assert_eq!(health["database"], backend, "{health}");
 
         let (mut child, _) = serve(&url, changed.to_str());
@@ -149,8 +279,15 @@ async fn serve_runs_on_each_backend_and_records_register_changes() {
         let (ok, out, err) = hearth(&["--database-url", &url, "register", "history"], &[]);
         assert!(ok, "{err}");
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 2, "{url}: one entry per change of version:\n{out}");
-        assert!(lines[1].contains("local-") && lines[1].ends_with("cli:opal"), "{url}: who and which: {out}");
+        assert_eq!(
+            lines.len(),
+            2,
+            "{url}: one entry per change of version:\n{out}"
+        );
+        assert!(
+            lines[1].contains("local-") && lines[1].ends_with("cli:opal"),
+            "{url}: who and which: {out}"
+        );
     }
 }
 
@@ -158,17 +295,32 @@ async fn serve_runs_on_each_backend_and_records_register_changes() {
 async fn serve_refuses_a_schema_newer_than_itself() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     for url in urls(dir.path()).await {
-        let store = hearth_store::open(&url).await.unwrap_or_else(|e| panic!("{e}"));
+        let store = hearth_store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         drop(store);
         let future = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', true, x'00', 0)";
         if url.starts_with("sqlite") {
-            let pool = sqlx::SqlitePool::connect(&url).await.unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query(future).execute(&pool).await.unwrap_or_else(|e| panic!("{e}"));
+            let pool = sqlx::SqlitePool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query(future)
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         } else {
-            let pool = sqlx::PgPool::connect(&url).await.unwrap_or_else(|e| panic!("{e}"));
+            let pool = sqlx::PgPool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
             sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', true, '\\x00'::bytea, 0)").execute(&pool).await.unwrap_or_else(|e| panic!("{e}"));
         }
-        let (ok, _, err) = hearth(&["--database-url", &url, "serve", "--listen", "127.0.0.1:0"], &[]);
-        assert!(!ok && err.contains("newer than this binary"), "{url}: {err}");
+        let (ok, _, err) = hearth(
+            &["--database-url", &url, "serve", "--listen", "127.0.0.1:0"],
+            &[],
+        );
+        assert!(
+            !ok && err.contains("newer than this binary"),
+            "{url}: {err}"
+        );
     }
 }

@@ -12,13 +12,24 @@ impl FromStr for Email {
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         let raw = raw.trim();
-        let bad = || InvalidIdentifier("is not an email address: expected a form like name@example.org".into());
+        let bad = || {
+            InvalidIdentifier(
+                "is not an email address: expected a form like name@example.org".into(),
+            )
+        };
         let (local, domain) = raw.rsplit_once('@').ok_or_else(bad)?;
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-        if local.is_empty() || local.len() > 64 || raw.len() > 254 || raw.chars().any(char::is_whitespace) || !domain_ok {
+            && domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        if local.is_empty()
+            || local.len() > 64
+            || raw.len() > 254
+            || raw.chars().any(char::is_whitespace)
+            || !domain_ok
+        {
             return Err(bad());
         }
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))

@@ -10,7 +10,11 @@ pub struct NhsNumber(String);
 impl NhsNumber {
     /// The check digit for the first nine digits, or `None` when no number can have them.
     pub fn check_digit(first_nine: &[u8; 9]) -> Option<u8> {
-        let sum: u32 = first_nine.iter().zip((2..=10).rev()).map(|(d, w)| u32::from(*d) * w).sum();
+        let sum: u32 = first_nine
+            .iter()
+            .zip((2..=10).rev())
+            .map(|(d, w)| u32::from(*d) * w)
+            .sum();
         match 11 - (sum % 11) {
             11 => Some(0),
             10 => None,
@@ -28,21 +32,32 @@ impl FromStr for NhsNumber {
     type Err = InvalidIdentifier;
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let compact: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         if compact.len() != 10 || !compact.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidIdentifier("is not an NHS number: expected ten digits, like 943 476 5919".into()));
+            return Err(InvalidIdentifier(
+                "is not an NHS number: expected ten digits, like 943 476 5919".into(),
+            ));
         }
         let digits: Vec<u8> = compact.bytes().map(|b| b - b'0').collect();
         let mut first_nine = [0u8; 9];
         first_nine.copy_from_slice(&digits[..9]);
         match Self::check_digit(&first_nine) {
             Some(check) if check == digits[9] => Ok(Self(compact)),
-            _ => Err(InvalidIdentifier("is not a valid NHS number: the check digit does not match".into())),
+            _ => Err(InvalidIdentifier(
+                "is not a valid NHS number: the check digit does not match".into(),
+            )),
         }
     }
 }
 
-string_identifier!(NhsNumber, "9434765919", "NHS number, ten digits with a valid modulus-11 check digit");
+string_identifier!(
+    NhsNumber,
+    "9434765919",
+    "NHS number, ten digits with a valid modulus-11 check digit"
+);
 
 #[cfg(test)]
 mod tests {
@@ -50,7 +65,12 @@ mod tests {
 
     #[test]
     fn accepts_valid_numbers_in_any_spacing() {
-        assert_eq!("943 476 5919".parse::<NhsNumber>().map(|n| n.display_spaced()), Ok("943 476 5919".into()));
+        assert_eq!(
+            "943 476 5919"
+                .parse::<NhsNumber>()
+                .map(|n| n.display_spaced()),
+            Ok("943 476 5919".into())
+        );
         assert!("401-023-2137".parse::<NhsNumber>().is_ok());
     }
 

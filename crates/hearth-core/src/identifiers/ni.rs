@@ -15,7 +15,11 @@ impl FromStr for NiNumber {
     type Err = InvalidIdentifier;
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         let bytes = compact.as_bytes();
         let shape_ok = bytes.len() == 9
             && bytes[..2].iter().all(u8::is_ascii_uppercase)
@@ -26,7 +30,10 @@ impl FromStr for NiNumber {
                 "is not a National Insurance number: expected two letters, six digits and a letter A to D, like AB 12 34 56 C".into(),
             ));
         }
-        if BAD_FIRST.contains(&bytes[0]) || BAD_SECOND.contains(&bytes[1]) || UNUSED_PREFIXES.contains(&&compact[..2]) {
+        if BAD_FIRST.contains(&bytes[0])
+            || BAD_SECOND.contains(&bytes[1])
+            || UNUSED_PREFIXES.contains(&&compact[..2])
+        {
             return Err(InvalidIdentifier(format!(
                 "is not a National Insurance number: the prefix {} is never issued",
                 &compact[..2]
@@ -36,7 +43,11 @@ impl FromStr for NiNumber {
     }
 }
 
-string_identifier!(NiNumber, "AB123456C", "National Insurance number, normalised (two letters, six digits, A-D)");
+string_identifier!(
+    NiNumber,
+    "AB123456C",
+    "National Insurance number, normalised (two letters, six digits, A-D)"
+);
 
 #[cfg(test)]
 mod tests {
@@ -44,12 +55,28 @@ mod tests {
 
     #[test]
     fn accepts_spaces_and_lower_case_and_normalises() {
-        assert_eq!("ab 12 34 56 c".parse::<NiNumber>().map(|n| n.to_string()), Ok("AB123456C".to_string()));
+        assert_eq!(
+            "ab 12 34 56 c".parse::<NiNumber>().map(|n| n.to_string()),
+            Ok("AB123456C".to_string())
+        );
     }
 
     #[test]
     fn rejects_the_hint_example_and_unused_prefixes() {
-        for bad in ["QQ 12 34 56 C", "BG123456A", "GB123456A", "NK123456A", "TN123456A", "ZZ123456A", "AO123456A", "DA123456A", "AB123456E", "AB12345C", "A1123456C", ""] {
+        for bad in [
+            "QQ 12 34 56 C",
+            "BG123456A",
+            "GB123456A",
+            "NK123456A",
+            "TN123456A",
+            "ZZ123456A",
+            "AO123456A",
+            "DA123456A",
+            "AB123456E",
+            "AB12345C",
+            "A1123456C",
+            "",
+        ] {
             assert!(bad.parse::<NiNumber>().is_err(), "{bad} should be rejected");
         }
     }

@@ -17,7 +17,10 @@ impl FromStr for Phone {
     type Err = InvalidIdentifier;
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let kept: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.')).collect();
+        let kept: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+            .collect();
         let national = if let Some(rest) = kept.strip_prefix("+44") {
             format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
         } else if let Some(rest) = kept.strip_prefix("0044") {
@@ -26,7 +29,11 @@ impl FromStr for Phone {
             kept
         };
         let digits_ok = national.starts_with('0') && national.bytes().all(|b| b.is_ascii_digit());
-        let length_ok = if national.starts_with("07") { national.len() == 11 } else { (10..=11).contains(&national.len()) };
+        let length_ok = if national.starts_with("07") {
+            national.len() == 11
+        } else {
+            (10..=11).contains(&national.len())
+        };
         if !digits_ok || !length_ok {
             return Err(InvalidIdentifier(
                 "is not a UK phone number: expected 0 or +44 then the number, like 01484 221000 or 07700 900123".into(),
@@ -36,7 +43,11 @@ impl FromStr for Phone {
     }
 }
 
-string_identifier!(Phone, "01484221000", "UK phone number in national form, digits only");
+string_identifier!(
+    Phone,
+    "01484221000",
+    "UK phone number in national form, digits only"
+);
 
 #[cfg(test)]
 mod tests {
@@ -44,9 +55,18 @@ mod tests {
 
     #[test]
     fn normalises_international_and_spaced_forms() {
-        assert_eq!("+44 (0)7700 900123".parse::<Phone>().map(|p| p.to_string()), Ok("07700900123".into()));
-        assert_eq!("01484 221000".parse::<Phone>().map(|p| p.to_string()), Ok("01484221000".into()));
-        assert!("0770090012".parse::<Phone>().is_err(), "mobiles have 11 digits");
+        assert_eq!(
+            "+44 (0)7700 900123".parse::<Phone>().map(|p| p.to_string()),
+            Ok("07700900123".into())
+        );
+        assert_eq!(
+            "01484 221000".parse::<Phone>().map(|p| p.to_string()),
+            Ok("01484221000".into())
+        );
+        assert!(
+            "0770090012".parse::<Phone>().is_err(),
+            "mobiles have 11 digits"
+        );
         assert!("12345".parse::<Phone>().is_err());
     }
 }

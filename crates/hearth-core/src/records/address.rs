@@ -34,7 +34,13 @@ pub struct Address {
 
 impl AddressInput {
     pub fn validate(&self, prefix: &str, errors: &mut FieldErrors) -> Option<Address> {
-        let field = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+        let field = |name: &str| {
+            if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        };
         let line1 = errors.required_text(&field("line1"), &self.line1, 100);
         let line2 = errors.optional_text(&field("line2"), self.line2.as_deref(), 100);
         let line3 = errors.optional_text(&field("line3"), self.line3.as_deref(), 100);
@@ -46,6 +52,13 @@ impl AddressInput {
         } else {
             errors.check(&field("postcode"), self.postcode.parse::<Postcode>())
         };
-        Some(Address { line1, line2, line3, line4, town, postcode: postcode? })
+        Some(Address {
+            line1,
+            line2,
+            line3,
+            line4,
+            town,
+            postcode: postcode?,
+        })
     }
 }

@@ -50,11 +50,18 @@ impl ContactEntryInput {
     pub fn validate(&self, now: Timestamp) -> Result<ContactEntryFields, FieldErrors> {
         let mut errors = FieldErrors::new();
         let channel = errors.check("channel", self.channel.parse::<ContactChannel>());
-        let occurred_at = match self.occurred_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let occurred_at = match self
+            .occurred_at
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(now),
             Some(raw) => errors.check(
                 "occurred_at",
-                raw.parse::<Timestamp>().map_err(|_| format!("'{raw}' is not a time: expected RFC 3339 like 2026-11-20T09:30:00Z")),
+                raw.parse::<Timestamp>().map_err(|_| {
+                    format!("'{raw}' is not a time: expected RFC 3339 like 2026-11-20T09:30:00Z")
+                }),
             ),
         };
         if occurred_at.is_some_and(|t| t > now) {

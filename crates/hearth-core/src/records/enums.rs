@@ -128,5 +128,9 @@ text_enum!(MemberRelationship {
 
 /// Parses a `;`-separated list of enum values, naming the first bad one.
 pub fn parse_list<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<Vec<T>, String> {
-    raw.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::parse).collect()
+    raw.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .collect()
 }

@@ -68,7 +68,10 @@ impl Equality {
         for (name, answer) in self.answers() {
             if let EqualityAnswer::Answered(text) = answer {
                 if text.trim().is_empty() {
-                    errors.add(format!("equality.{name}"), "an answer must not be blank: use prefer_not_to_say or not_asked");
+                    errors.add(
+                        format!("equality.{name}"),
+                        "an answer must not be blank: use prefer_not_to_say or not_asked",
+                    );
                 } else if text.chars().count() > 100 {
                     errors.add(format!("equality.{name}"), "must be at most 100 characters");
                 }

@@ -77,18 +77,24 @@ pub struct Membership {
 impl MembershipInput {
     pub fn validate(&self) -> Result<MembershipFields, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let relationship = errors.check("relationship", self.relationship.parse::<MemberRelationship>());
+        let relationship = errors.check(
+            "relationship",
+            self.relationship.parse::<MemberRelationship>(),
+        );
         let start_date = errors.check("start_date", parse_date(&self.start_date));
         let end_date = errors.optional("end_date", self.end_date.as_deref(), parse_date);
-        if let (Some(start), Some(end)) = (start_date, end_date) {
-            if end < start {
-                errors.add("end_date", "cannot be before start_date");
-            }
+        if let (Some(start), Some(end)) = (start_date, end_date)
+            && end < start
+        {
+            errors.add("end_date", "cannot be before start_date");
         }
         match (relationship, start_date) {
-            (Some(relationship), Some(start_date)) if errors.is_empty() => {
-                Ok(MembershipFields { person_id: self.person_id, relationship, start_date, end_date })
-            }
+            (Some(relationship), Some(start_date)) if errors.is_empty() => Ok(MembershipFields {
+                person_id: self.person_id,
+                relationship,
+                start_date,
+                end_date,
+            }),
             _ => Err(errors),
         }
     }

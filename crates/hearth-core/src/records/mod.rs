@@ -16,10 +16,13 @@ mod tenancy;
 pub use address::{Address, AddressInput};
 pub use contact::{ContactEntry, ContactEntryFields, ContactEntryInput};
 pub use enums::{
-    AccessibleFormat, ContactChannel, MemberRelationship, PreferredChannel, PropertyType, SubjectRole, TenancyType,
+    AccessibleFormat, ContactChannel, MemberRelationship, PreferredChannel, PropertyType,
+    SubjectRole, TenancyType,
 };
 pub use equality::{Equality, EqualityAnswer};
-pub use household::{Household, HouseholdFields, HouseholdInput, Membership, MembershipFields, MembershipInput};
+pub use household::{
+    Household, HouseholdFields, HouseholdInput, Membership, MembershipFields, MembershipInput,
+};
 pub use person::{ContactPoint, Person, PersonFields, PersonInput};
 pub use property::{Property, PropertyFields, PropertyInput};
 pub use source::{Source, SourceKind};
@@ -27,7 +30,9 @@ pub use tenancy::{Tenancy, TenancyFields, TenancyInput};
 
 /// Parses an ISO date (`2024-03-31`) with a message a person can act on.
 pub fn parse_date(raw: &str) -> Result<jiff::civil::Date, String> {
-    raw.trim().parse::<jiff::civil::Date>().map_err(|_| format!("'{raw}' is not a date: expected YYYY-MM-DD"))
+    raw.trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| format!("'{raw}' is not a date: expected YYYY-MM-DD"))
 }
 
 /// Implements `as_str`, `FromStr` (with the allowed values in the message) and `ALL` for a

@@ -1,7 +1,10 @@
 //! People: their names, roles, identifiers, contact details, needs and equality answers.
 
 use super::enums::parse_list;
-use super::{AccessibleFormat, Address, AddressInput, Equality, PreferredChannel, Source, SubjectRole, parse_date};
+use super::{
+    AccessibleFormat, Address, AddressInput, Equality, PreferredChannel, Source, SubjectRole,
+    parse_date,
+};
 use crate::FieldErrors;
 use crate::identifiers::{Email, NhsNumber, NiNumber, Phone};
 use jiff::Timestamp;
@@ -98,7 +101,11 @@ pub struct Person {
 impl Person {
     /// The name staff see: preferred given name if any, then family name.
     pub fn display_name(&self) -> String {
-        let given = self.fields.preferred_name.as_deref().unwrap_or(&self.fields.given_name);
+        let given = self
+            .fields
+            .preferred_name
+            .as_deref()
+            .unwrap_or(&self.fields.given_name);
         format!("{given} {}", self.fields.family_name)
     }
 }
@@ -121,7 +128,11 @@ fn check_points<T: std::str::FromStr<Err = crate::identifiers::InvalidIdentifier
             if let Some(source) = &point.source {
                 source.validate(&format!("{at}.source"), errors);
             }
-            Some(ContactPoint { value: value.to_string(), label, source: point.source.clone() })
+            Some(ContactPoint {
+                value: value.to_string(),
+                label,
+                source: point.source.clone(),
+            })
         })
         .collect()
 }
@@ -136,8 +147,10 @@ impl PersonInput {
         let given_name = errors.required_text("given_name", &self.given_name, 100);
         let middle_names = errors.optional_text("middle_names", self.middle_names.as_deref(), 100);
         let family_name = errors.required_text("family_name", &self.family_name, 100);
-        let preferred_name = errors.optional_text("preferred_name", self.preferred_name.as_deref(), 100);
-        let date_of_birth = errors.optional("date_of_birth", self.date_of_birth.as_deref(), parse_date);
+        let preferred_name =
+            errors.optional_text("preferred_name", self.preferred_name.as_deref(), 100);
+        let date_of_birth =
+            errors.optional("date_of_birth", self.date_of_birth.as_deref(), parse_date);
         if let Some(dob) = date_of_birth {
             if dob > today {
                 errors.add("date_of_birth", "cannot be in the future");
@@ -145,28 +158,49 @@ impl PersonInput {
                 errors.add("date_of_birth", "must be in 1900 or later");
             }
         }
-        let roles = errors.check("roles", parse_list::<SubjectRole>(&self.roles.join(";"))).unwrap_or_default();
-        let ni_number = errors.optional("ni_number", self.ni_number.as_deref(), str::parse::<NiNumber>);
-        let nhs_number = errors.optional("nhs_number", self.nhs_number.as_deref(), str::parse::<NhsNumber>);
+        let roles = errors
+            .check("roles", parse_list::<SubjectRole>(&self.roles.join(";")))
+            .unwrap_or_default();
+        let ni_number = errors.optional(
+            "ni_number",
+            self.ni_number.as_deref(),
+            str::parse::<NiNumber>,
+        );
+        let nhs_number = errors.optional(
+            "nhs_number",
+            self.nhs_number.as_deref(),
+            str::parse::<NhsNumber>,
+        );
         let phones = check_points::<Phone>("phones", &self.phones, &mut errors);
         let emails = check_points::<Email>("emails", &self.emails, &mut errors);
-        let postal_address = self.postal_address.as_ref().and_then(|a| a.validate("postal_address", &mut errors));
-        let preferred_channel =
-            errors.optional("preferred_channel", self.preferred_channel.as_deref(), str::parse::<PreferredChannel>);
+        let postal_address = self
+            .postal_address
+            .as_ref()
+            .and_then(|a| a.validate("postal_address", &mut errors));
+        let preferred_channel = errors.optional(
+            "preferred_channel",
+            self.preferred_channel.as_deref(),
+            str::parse::<PreferredChannel>,
+        );
         match preferred_channel {
-            Some(PreferredChannel::Email) if self.emails.is_empty() => {
-                errors.add("preferred_channel", "is email but no email address is given")
-            }
+            Some(PreferredChannel::Email) if self.emails.is_empty() => errors.add(
+                "preferred_channel",
+                "is email but no email address is given",
+            ),
             Some(PreferredChannel::Sms) if !phones.iter().any(|p| p.value.starts_with("07")) => {
                 errors.add("preferred_channel", "is sms but no mobile number is given")
             }
-            Some(PreferredChannel::Letter) if self.postal_address.is_none() => {
-                errors.add("preferred_channel", "is letter but no postal address is given")
-            }
+            Some(PreferredChannel::Letter) if self.postal_address.is_none() => errors.add(
+                "preferred_channel",
+                "is letter but no postal address is given",
+            ),
             _ => {}
         }
         let accessible_formats = errors
-            .check("accessible_formats", parse_list::<AccessibleFormat>(&self.accessible_formats.join(";")))
+            .check(
+                "accessible_formats",
+                parse_list::<AccessibleFormat>(&self.accessible_formats.join(";")),
+            )
             .unwrap_or_default();
         let language = errors.optional_text("language", self.language.as_deref(), 50);
         self.equality.validate(&mut errors);
@@ -211,13 +245,30 @@ mod tests {
             family_name: "Okafor".into(),
             date_of_birth: Some("2030-01-01".into()),
             ni_number: Some("QQ 12 34 56 C".into()),
-            phones: vec![ContactPoint { value: "123".into(), label: None, source: None }],
+            phones: vec![ContactPoint {
+                value: "123".into(),
+                label: None,
+                source: None,
+            }],
             roles: vec!["tenant".into(), "landlord".into()],
             ..Default::default()
         };
-        let errors = input.validate(today()).err().map(|e| e.0).unwrap_or_default();
+        let errors = input
+            .validate(today())
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["given_name", "date_of_birth", "roles", "ni_number", "phones[0].value"]);
+        assert_eq!(
+            fields,
+            [
+                "given_name",
+                "date_of_birth",
+                "roles",
+                "ni_number",
+                "phones[0].value"
+            ]
+        );
     }
 
     #[test]
@@ -226,13 +277,27 @@ mod tests {
             given_name: "Aisha".into(),
             family_name: "Rahman".into(),
             ni_number: Some("ab 12 34 56 c".into()),
-            phones: vec![ContactPoint { value: "+44 7700 900123".into(), label: Some("mobile".into()), source: None }],
+            phones: vec![ContactPoint {
+                value: "+44 7700 900123".into(),
+                label: Some("mobile".into()),
+                source: None,
+            }],
             preferred_channel: Some("sms".into()),
             ..Default::default()
         };
         let fields = input.validate(today());
-        assert_eq!(fields.as_ref().ok().and_then(|f| f.ni_number.as_ref()).map(|n| n.as_str()), Some("AB123456C"));
-        assert_eq!(fields.as_ref().ok().map(|f| f.phones[0].value.as_str()), Some("07700900123"));
+        assert_eq!(
+            fields
+                .as_ref()
+                .ok()
+                .and_then(|f| f.ni_number.as_ref())
+                .map(|n| n.as_str()),
+            Some("AB123456C")
+        );
+        assert_eq!(
+            fields.as_ref().ok().map(|f| f.phones[0].value.as_str()),
+            Some("07700900123")
+        );
         assert_eq!(fields.ok().map(|f| f.source), Some(Source::person()));
     }
 }

@@ -46,18 +46,29 @@ impl PropertyInput {
         let mut errors = FieldErrors::new();
         let uprn = errors.check("uprn", self.uprn.parse::<Uprn>());
         let address = self.address.validate("address", &mut errors);
-        let property_type = errors.optional("property_type", self.property_type.as_deref(), str::parse::<PropertyType>);
-        if let Some(bedrooms) = self.bedrooms {
-            if !(0..=20).contains(&bedrooms) {
-                errors.add("bedrooms", "must be between 0 and 20");
-            }
+        let property_type = errors.optional(
+            "property_type",
+            self.property_type.as_deref(),
+            str::parse::<PropertyType>,
+        );
+        if let Some(bedrooms) = self.bedrooms
+            && !(0..=20).contains(&bedrooms)
+        {
+            errors.add("bedrooms", "must be between 0 and 20");
         }
-        let source = self.source.clone().unwrap_or_else(|| Source { kind: super::SourceKind::Staff, detail: None });
+        let source = self.source.clone().unwrap_or(Source {
+            kind: super::SourceKind::Staff,
+            detail: None,
+        });
         source.validate("source", &mut errors);
         match (uprn, address) {
-            (Some(uprn), Some(address)) if errors.is_empty() => {
-                Ok(PropertyFields { uprn, address, property_type, bedrooms: self.bedrooms, source })
-            }
+            (Some(uprn), Some(address)) if errors.is_empty() => Ok(PropertyFields {
+                uprn,
+                address,
+                property_type,
+                bedrooms: self.bedrooms,
+                source,
+            }),
             _ => Err(errors),
         }
     }

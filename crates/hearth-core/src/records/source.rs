@@ -31,18 +31,27 @@ pub struct Source {
 
 impl Source {
     pub fn person() -> Self {
-        Self { kind: SourceKind::Person, detail: None }
+        Self {
+            kind: SourceKind::Person,
+            detail: None,
+        }
     }
 
     pub fn import(detail: impl Into<String>) -> Self {
-        Self { kind: SourceKind::Import, detail: Some(detail.into()) }
+        Self {
+            kind: SourceKind::Import,
+            detail: Some(detail.into()),
+        }
     }
 
     /// Checks that a referrer or partner is named and the detail is not too long.
     pub fn validate(&self, field: &str, errors: &mut crate::FieldErrors) {
         let detail = self.detail.as_deref().map(str::trim).unwrap_or("");
         if matches!(self.kind, SourceKind::Referrer | SourceKind::Partner) && detail.is_empty() {
-            errors.add(format!("{field}.detail"), "must name the referrer or partner");
+            errors.add(
+                format!("{field}.detail"),
+                "must name the referrer or partner",
+            );
         }
         if detail.chars().count() > 200 {
             errors.add(format!("{field}.detail"), "must be at most 200 characters");
@@ -55,9 +64,16 @@ impl Source {
             Some((k, d)) => (k, Some(d.trim().to_string()).filter(|d| !d.is_empty())),
             None => (raw, None),
         };
-        let source = Self { kind: kind.parse()?, detail };
+        let source = Self {
+            kind: kind.parse()?,
+            detail,
+        };
         let mut errors = crate::FieldErrors::new();
         source.validate("source", &mut errors);
-        if errors.is_empty() { Ok(source) } else { Err(errors.to_string()) }
+        if errors.is_empty() {
+            Ok(source)
+        } else {
+            Err(errors.to_string())
+        }
     }
 }

@@ -54,10 +54,10 @@ impl TenancyInput {
         let tenancy_type = errors.check("tenancy_type", self.tenancy_type.parse::<TenancyType>());
         let start_date = errors.check("start_date", parse_date(&self.start_date));
         let end_date = errors.optional("end_date", self.end_date.as_deref(), parse_date);
-        if let (Some(start), Some(end)) = (start_date, end_date) {
-            if end < start {
-                errors.add("end_date", "cannot be before start_date");
-            }
+        if let (Some(start), Some(end)) = (start_date, end_date)
+            && end < start
+        {
+            errors.add("end_date", "cannot be before start_date");
         }
         let end_reason = errors.optional_text("end_reason", self.end_reason.as_deref(), 200);
         if end_reason.is_some() && end_date.is_none() {

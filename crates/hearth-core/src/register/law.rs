@@ -140,7 +140,10 @@ impl Schedule1Condition {
     /// Parses `part1_para2` or `part2_para18`.
     pub fn parse(raw: &str) -> Option<Self> {
         let (part, para) = raw.strip_prefix("part")?.split_once("_para")?;
-        let condition = Self { part: part.parse().ok()?, paragraph: para.parse().ok()? };
+        let condition = Self {
+            part: part.parse().ok()?,
+            paragraph: para.parse().ok()?,
+        };
         condition.title().map(|_| condition)
     }
 

@@ -10,8 +10,8 @@ mod render;
 
 pub use law::{Art6Basis, Art9Condition, Schedule1Condition};
 pub use model::{
-    Controller, DataCategory, DataSubject, DisposalAction, Notice, Purpose, RecordType, Recipient, RecipientKind,
-    Register, RegisterMeta, Retention, Role, Trigger,
+    Controller, DataCategory, DataSubject, DisposalAction, Notice, Purpose, Recipient,
+    RecipientKind, RecordType, Register, RegisterMeta, Retention, Role, Trigger,
 };
 pub use parse::{RegisterProblem, parse_register};
 pub use period::Period;

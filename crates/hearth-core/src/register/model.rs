@@ -62,7 +62,8 @@ pub struct Notice {
     pub id: String,
     pub organisation: String,
     pub service: String,
-    pub seed: Option<String>,
+    /// The title of the published notice.
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,7 +148,8 @@ pub struct Purpose {
 impl Purpose {
     /// True when processing for this purpose rests on the person's consent (Art 6(1)(a) or 9(2)(a)).
     pub fn relies_on_consent(&self) -> bool {
-        self.lawful_basis.contains(&Art6Basis::A) || self.special_condition.contains(&Art9Condition::A)
+        self.lawful_basis.contains(&Art6Basis::A)
+            || self.special_condition.contains(&Art9Condition::A)
     }
 }
 

@@ -22,7 +22,11 @@ impl Period {
         if raw == "indefinite" {
             return Ok(Self::Indefinite);
         }
-        let bad = || format!("'{raw}' is not a period: expected '<n> days|weeks|months|years' or 'indefinite'");
+        let bad = || {
+            format!(
+                "'{raw}' is not a period: expected '<n> days|weeks|months|years' or 'indefinite'"
+            )
+        };
         let (count, unit) = raw.split_once(' ').ok_or_else(bad)?;
         let count: u32 = count.parse().map_err(|_| bad())?;
         if count == 0 || count > 1200 {
@@ -85,17 +89,32 @@ mod tests {
 
     #[test]
     fn months_clamp_to_the_end_of_the_month() {
-        assert_eq!(Period::Months(1).keep_until(date(2026, 1, 31)), Some(date(2026, 2, 28)));
-        assert_eq!(Period::Months(1).keep_until(date(2028, 1, 31)), Some(date(2028, 2, 29)));
-        assert_eq!(Period::Weeks(4).keep_until(date(2026, 11, 1)), Some(date(2026, 11, 29)));
-        assert_eq!(Period::Years(6).keep_until(date(2020, 2, 29)), Some(date(2026, 2, 28)));
+        assert_eq!(
+            Period::Months(1).keep_until(date(2026, 1, 31)),
+            Some(date(2026, 2, 28))
+        );
+        assert_eq!(
+            Period::Months(1).keep_until(date(2028, 1, 31)),
+            Some(date(2028, 2, 29))
+        );
+        assert_eq!(
+            Period::Weeks(4).keep_until(date(2026, 11, 1)),
+            Some(date(2026, 11, 29))
+        );
+        assert_eq!(
+            Period::Years(6).keep_until(date(2020, 2, 29)),
+            Some(date(2026, 2, 28))
+        );
         assert_eq!(Period::Indefinite.keep_until(date(2020, 1, 1)), None);
     }
 
     #[test]
     fn parses_and_prints() {
         for raw in ["1 day", "4 weeks", "3 months", "6 years", "indefinite"] {
-            assert_eq!(Period::parse(raw).map(|p| p.to_string()), Ok(raw.to_string()));
+            assert_eq!(
+                Period::parse(raw).map(|p| p.to_string()),
+                Ok(raw.to_string())
+            );
         }
         assert!(Period::parse("3 fortnights").is_err());
         assert!(Period::parse("0 days").is_err());

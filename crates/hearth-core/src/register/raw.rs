@@ -52,7 +52,7 @@ pub struct RawNotice {
     pub id: Option<S>,
     pub organisation: Option<S>,
     pub service: Option<S>,
-    pub seed: Option<S>,
+    pub document: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

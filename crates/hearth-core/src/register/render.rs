@@ -7,20 +7,57 @@ use std::fmt::Write;
 pub fn render_text(register: &Register) -> String {
     let mut out = String::new();
     let c = &register.controller;
-    let _ = writeln!(out, "{} (version {}, sha256 {})", register.meta.title, register.meta.version_label, register.short_hash());
+    let _ = writeln!(
+        out,
+        "{} (version {}, sha256 {})",
+        register.meta.title,
+        register.meta.version_label,
+        register.short_hash()
+    );
     let _ = writeln!(out, "Controller: {}, {}", c.name, c.address);
-    let _ = writeln!(out, "Data protection officer: {}{}", c.dpo_email, c.dpo_phone.as_deref().map(|p| format!(", {p}")).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "Data protection officer: {}{}",
+        c.dpo_email,
+        c.dpo_phone
+            .as_deref()
+            .map(|p| format!(", {p}"))
+            .unwrap_or_default()
+    );
     let _ = writeln!(out, "\nPURPOSES ({})", register.purposes.len());
     for p in &register.purposes {
         let _ = writeln!(out, "\n  {} [{}]", p.name, p.id);
-        let bases: Vec<String> = p.lawful_basis.iter().map(|b| format!("6(1)({}) {}", b.letter(), b.title())).collect();
+        let bases: Vec<String> = p
+            .lawful_basis
+            .iter()
+            .map(|b| format!("6(1)({}) {}", b.letter(), b.title()))
+            .collect();
         let _ = writeln!(out, "    Lawful basis: Art {}", bases.join("; Art "));
         if !p.special_condition.is_empty() {
-            let conds: Vec<String> = p.special_condition.iter().map(|c| format!("9(2)({}) {}", c.letter(), c.title())).collect();
-            let _ = writeln!(out, "    Special category condition: Art {}", conds.join("; Art "));
+            let conds: Vec<String> = p
+                .special_condition
+                .iter()
+                .map(|c| format!("9(2)({}) {}", c.letter(), c.title()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    Special category condition: Art {}",
+                conds.join("; Art ")
+            );
         }
         if !p.schedule1.is_empty() {
-            let conds: Vec<String> = p.schedule1.iter().map(|s| format!("Part {} para {} {}", s.part, s.paragraph, s.title().unwrap_or(""))).collect();
+            let conds: Vec<String> = p
+                .schedule1
+                .iter()
+                .map(|s| {
+                    format!(
+                        "Part {} para {} {}",
+                        s.part,
+                        s.paragraph,
+                        s.title().unwrap_or("")
+                    )
+                })
+                .collect();
             let _ = writeln!(out, "    DPA 2018 Schedule 1: {}", conds.join("; "));
         }
         if let Some(authority) = &p.criminal_authority {
@@ -38,8 +75,16 @@ pub fn render_text(register: &Register) -> String {
             let _ = writeln!(out, "    Withdrawing consent: {withdraw}");
         }
     }
-    let _ = writeln!(out, "\nRETENTION SCHEDULE ({} record types)\n", register.record_types.len());
-    let _ = writeln!(out, "  {:<34} {:<14} {:<16} {:<10} {}", "RECORD TYPE", "KEPT FOR", "FROM", "THEN", "SYSTEM");
+    let _ = writeln!(
+        out,
+        "\nRETENTION SCHEDULE ({} record types)\n",
+        register.record_types.len()
+    );
+    let _ = writeln!(
+        out,
+        "  {:<34} {:<14} {:<16} {:<10} SYSTEM",
+        "RECORD TYPE", "KEPT FOR", "FROM", "THEN"
+    );
     for r in &register.record_types {
         let _ = writeln!(
             out,

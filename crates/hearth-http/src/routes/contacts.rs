@@ -12,7 +12,9 @@ use hearth_store::{ContactQuery, Page};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
-    OpenApiRouter::new().routes(routes!(list_contacts, create_contact)).routes(routes!(get_contact, update_contact))
+    OpenApiRouter::new()
+        .routes(routes!(list_contacts, create_contact))
+        .routes(routes!(get_contact, update_contact))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -28,17 +30,31 @@ pub struct ContactSearch {
 /// Contacts, newest first.
 #[utoipa::path(get, path = "/api/contacts", tag = "contacts", params(ContactSearch),
     responses((status = 200, body = ListResponse<ContactEntry>), (status = 422, body = ErrorBody)))]
-async fn list_contacts(State(hearth): State<Hearth>, Query(q): Query<ContactSearch>) -> Result<axum::Json<ListResponse<ContactEntry>>, ApiError> {
-    let query = ContactQuery { person_id: q.person_id, channel: q.channel };
+async fn list_contacts(
+    State(hearth): State<Hearth>,
+    Query(q): Query<ContactSearch>,
+) -> Result<axum::Json<ListResponse<ContactEntry>>, ApiError> {
+    let query = ContactQuery {
+        person_id: q.person_id,
+        channel: q.channel,
+    };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
     Ok(axum::Json(hearth.list_contacts(&query, page).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/contacts", tag = "contacts", request_body = ContactEntryInput,
     responses((status = 201, body = ContactEntry), (status = 422, body = ErrorBody)))]
-async fn create_contact(State(hearth): State<Hearth>, Body(input): Body<ContactEntryInput>) -> Result<Response, ApiError> {
+async fn create_contact(
+    State(hearth): State<Hearth>,
+    Body(input): Body<ContactEntryInput>,
+) -> Result<Response, ApiError> {
     let entry = hearth.create_contact(&input).await?;
-    Ok(versioned(StatusCode::CREATED, entry.version, Some(format!("/api/contacts/{}", entry.id)), entry))
+    Ok(versioned(
+        StatusCode::CREATED,
+        entry.version,
+        Some(format!("/api/contacts/{}", entry.id)),
+        entry,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/contacts/{id}", tag = "contacts", params(("id" = uuid::Uuid, Path)),
@@ -52,7 +68,12 @@ async fn get_contact(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respons
 #[utoipa::path(put, path = "/api/contacts/{id}", tag = "contacts", request_body = ContactEntryInput,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
     responses((status = 200, body = ContactEntry), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_contact(State(hearth): State<Hearth>, Id(id): Id, IfMatch(version): IfMatch, Body(input): Body<ContactEntryInput>) -> Result<Response, ApiError> {
+async fn update_contact(
+    State(hearth): State<Hearth>,
+    Id(id): Id,
+    IfMatch(version): IfMatch,
+    Body(input): Body<ContactEntryInput>,
+) -> Result<Response, ApiError> {
     let entry = hearth.update_contact(id, &input, version).await?;
     Ok(versioned(StatusCode::OK, entry.version, None, entry))
 }

@@ -33,51 +33,101 @@ pub struct HouseholdSearch {
 
 #[utoipa::path(get, path = "/api/households", tag = "households", params(HouseholdSearch),
     responses((status = 200, body = ListResponse<Household>), (status = 422, body = ErrorBody)))]
-async fn list_households(State(hearth): State<Hearth>, Query(q): Query<HouseholdSearch>) -> Result<axum::Json<ListResponse<Household>>, ApiError> {
-    let query = HouseholdQuery { name: q.name, external_ref: q.external_ref, person_id: q.person_id };
+async fn list_households(
+    State(hearth): State<Hearth>,
+    Query(q): Query<HouseholdSearch>,
+) -> Result<axum::Json<ListResponse<Household>>, ApiError> {
+    let query = HouseholdQuery {
+        name: q.name,
+        external_ref: q.external_ref,
+        person_id: q.person_id,
+    };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(hearth.list_households(&query, page).await?.into()))
+    Ok(axum::Json(
+        hearth.list_households(&query, page).await?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/households", tag = "households", request_body = HouseholdInput,
     responses((status = 201, body = Household), (status = 422, body = ErrorBody)))]
-async fn create_household(State(hearth): State<Hearth>, Body(input): Body<HouseholdInput>) -> Result<Response, ApiError> {
+async fn create_household(
+    State(hearth): State<Hearth>,
+    Body(input): Body<HouseholdInput>,
+) -> Result<Response, ApiError> {
     let household = hearth.create_household(&input).await?;
-    Ok(versioned(StatusCode::CREATED, household.version, Some(format!("/api/households/{}", household.id)), household))
+    Ok(versioned(
+        StatusCode::CREATED,
+        household.version,
+        Some(format!("/api/households/{}", household.id)),
+        household,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/households/{id}", tag = "households", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Household), (status = 404, body = ErrorBody)))]
 async fn get_household(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response, ApiError> {
     let household = hearth.get_household(id).await?;
-    Ok(versioned(StatusCode::OK, household.version, None, household))
+    Ok(versioned(
+        StatusCode::OK,
+        household.version,
+        None,
+        household,
+    ))
 }
 
 #[utoipa::path(put, path = "/api/households/{id}", tag = "households", request_body = HouseholdInput,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
     responses((status = 200, body = Household), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_household(State(hearth): State<Hearth>, Id(id): Id, IfMatch(version): IfMatch, Body(input): Body<HouseholdInput>) -> Result<Response, ApiError> {
+async fn update_household(
+    State(hearth): State<Hearth>,
+    Id(id): Id,
+    IfMatch(version): IfMatch,
+    Body(input): Body<HouseholdInput>,
+) -> Result<Response, ApiError> {
     let household = hearth.update_household(id, &input, version).await?;
-    Ok(versioned(StatusCode::OK, household.version, None, household))
+    Ok(versioned(
+        StatusCode::OK,
+        household.version,
+        None,
+        household,
+    ))
 }
 
 /// Adds a person to the household from a date.
 #[utoipa::path(post, path = "/api/households/{id}/members", tag = "households", request_body = MembershipInput,
     params(("id" = uuid::Uuid, Path)),
     responses((status = 201, body = Household), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn add_member(State(hearth): State<Hearth>, Id(id): Id, Body(input): Body<MembershipInput>) -> Result<Response, ApiError> {
+async fn add_member(
+    State(hearth): State<Hearth>,
+    Id(id): Id,
+    Body(input): Body<MembershipInput>,
+) -> Result<Response, ApiError> {
     let household = hearth.add_member(id, &input).await?;
-    Ok(versioned(StatusCode::CREATED, household.version, None, household))
+    Ok(versioned(
+        StatusCode::CREATED,
+        household.version,
+        None,
+        household,
+    ))
 }
 
 /// Changes a membership, for example to record the date someone left. History is kept.
 #[utoipa::path(put, path = "/api/households/{id}/members/{member_id}", tag = "households", request_body = MembershipInput,
     params(("id" = uuid::Uuid, Path), ("member_id" = uuid::Uuid, Path)),
     responses((status = 200, body = Household), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_member(State(hearth): State<Hearth>, Path((id, member_id)): Path<(String, String)>, Body(input): Body<MembershipInput>) -> Result<Response, ApiError> {
+async fn update_member(
+    State(hearth): State<Hearth>,
+    Path((id, member_id)): Path<(String, String)>,
+    Body(input): Body<MembershipInput>,
+) -> Result<Response, ApiError> {
     let not_found = || ApiError::from(ServiceError::NotFound("membership"));
     let id = id.parse().map_err(|_| not_found())?;
     let member_id = member_id.parse().map_err(|_| not_found())?;
     let household = hearth.update_member(id, member_id, &input).await?;
-    Ok(versioned(StatusCode::OK, household.version, None, household))
+    Ok(versioned(
+        StatusCode::OK,
+        household.version,
+        None,
+        household,
+    ))
 }

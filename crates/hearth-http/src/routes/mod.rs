@@ -26,12 +26,22 @@ pub struct ListResponse<T: ToSchema> {
 
 impl<T: ToSchema> From<hearth_store::Paged<T>> for ListResponse<T> {
     fn from(p: hearth_store::Paged<T>) -> Self {
-        Self { items: p.items, page: p.page, per_page: p.per_page, total: p.total }
+        Self {
+            items: p.items,
+            page: p.page,
+            per_page: p.per_page,
+            total: p.total,
+        }
     }
 }
 
 /// A record with its version as the ETag, to send back in `If-Match` when updating.
-pub fn versioned<T: Serialize>(status: StatusCode, version: i64, location: Option<String>, body: T) -> Response {
+pub fn versioned<T: Serialize>(
+    status: StatusCode,
+    version: i64,
+    location: Option<String>,
+    body: T,
+) -> Response {
     let mut response = (status, Json(body)).into_response();
     if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
         response.headers_mut().insert(header::ETAG, value);

@@ -12,7 +12,9 @@ use hearth_store::{Page, PersonQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
-    OpenApiRouter::new().routes(routes!(list_people, create_person)).routes(routes!(get_person, update_person))
+    OpenApiRouter::new()
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, update_person))
 }
 
 /// Search filters for people; all given filters must match.
@@ -37,17 +39,34 @@ pub struct PersonSearch {
 
 #[utoipa::path(get, path = "/api/people", tag = "people", params(PersonSearch),
     responses((status = 200, body = ListResponse<Person>), (status = 422, body = ErrorBody)))]
-async fn list_people(State(hearth): State<Hearth>, Query(q): Query<PersonSearch>) -> Result<axum::Json<ListResponse<Person>>, ApiError> {
-    let query = PersonQuery { name: q.name, postcode: q.postcode, ni_number: q.ni_number, uprn: q.uprn, external_ref: q.external_ref };
+async fn list_people(
+    State(hearth): State<Hearth>,
+    Query(q): Query<PersonSearch>,
+) -> Result<axum::Json<ListResponse<Person>>, ApiError> {
+    let query = PersonQuery {
+        name: q.name,
+        postcode: q.postcode,
+        ni_number: q.ni_number,
+        uprn: q.uprn,
+        external_ref: q.external_ref,
+    };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
     Ok(axum::Json(hearth.list_people(&query, page).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/people", tag = "people", request_body = PersonInput,
     responses((status = 201, body = Person), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_person(State(hearth): State<Hearth>, Body(input): Body<PersonInput>) -> Result<Response, ApiError> {
+async fn create_person(
+    State(hearth): State<Hearth>,
+    Body(input): Body<PersonInput>,
+) -> Result<Response, ApiError> {
     let person = hearth.create_person(&input).await?;
-    Ok(versioned(StatusCode::CREATED, person.version, Some(format!("/api/people/{}", person.id)), person))
+    Ok(versioned(
+        StatusCode::CREATED,
+        person.version,
+        Some(format!("/api/people/{}", person.id)),
+        person,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/people/{id}", tag = "people", params(("id" = uuid::Uuid, Path)),
@@ -62,7 +81,12 @@ async fn get_person(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response
 #[utoipa::path(put, path = "/api/people/{id}", tag = "people", request_body = PersonInput,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
     responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_person(State(hearth): State<Hearth>, Id(id): Id, IfMatch(version): IfMatch, Body(input): Body<PersonInput>) -> Result<Response, ApiError> {
+async fn update_person(
+    State(hearth): State<Hearth>,
+    Id(id): Id,
+    IfMatch(version): IfMatch,
+    Body(input): Body<PersonInput>,
+) -> Result<Response, ApiError> {
     let person = hearth.update_person(id, &input, version).await?;
     Ok(versioned(StatusCode::OK, person.version, None, person))
 }

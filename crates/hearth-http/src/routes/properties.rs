@@ -12,7 +12,9 @@ use hearth_store::{Page, PropertyQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
-    OpenApiRouter::new().routes(routes!(list_properties, create_property)).routes(routes!(get_property, update_property))
+    OpenApiRouter::new()
+        .routes(routes!(list_properties, create_property))
+        .routes(routes!(get_property, update_property))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -28,17 +30,34 @@ pub struct PropertySearch {
 
 #[utoipa::path(get, path = "/api/properties", tag = "properties", params(PropertySearch),
     responses((status = 200, body = ListResponse<Property>), (status = 422, body = ErrorBody)))]
-async fn list_properties(State(hearth): State<Hearth>, Query(q): Query<PropertySearch>) -> Result<axum::Json<ListResponse<Property>>, ApiError> {
-    let query = PropertyQuery { uprn: q.uprn, postcode: q.postcode, address: q.address };
+async fn list_properties(
+    State(hearth): State<Hearth>,
+    Query(q): Query<PropertySearch>,
+) -> Result<axum::Json<ListResponse<Property>>, ApiError> {
+    let query = PropertyQuery {
+        uprn: q.uprn,
+        postcode: q.postcode,
+        address: q.address,
+    };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(hearth.list_properties(&query, page).await?.into()))
+    Ok(axum::Json(
+        hearth.list_properties(&query, page).await?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/properties", tag = "properties", request_body = PropertyInput,
     responses((status = 201, body = Property), (status = 422, body = ErrorBody)))]
-async fn create_property(State(hearth): State<Hearth>, Body(input): Body<PropertyInput>) -> Result<Response, ApiError> {
+async fn create_property(
+    State(hearth): State<Hearth>,
+    Body(input): Body<PropertyInput>,
+) -> Result<Response, ApiError> {
     let property = hearth.create_property(&input).await?;
-    Ok(versioned(StatusCode::CREATED, property.version, Some(format!("/api/properties/{}", property.id)), property))
+    Ok(versioned(
+        StatusCode::CREATED,
+        property.version,
+        Some(format!("/api/properties/{}", property.id)),
+        property,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/properties/{id}", tag = "properties", params(("id" = uuid::Uuid, Path)),
@@ -51,7 +70,12 @@ async fn get_property(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respon
 #[utoipa::path(put, path = "/api/properties/{id}", tag = "properties", request_body = PropertyInput,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
     responses((status = 200, body = Property), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_property(State(hearth): State<Hearth>, Id(id): Id, IfMatch(version): IfMatch, Body(input): Body<PropertyInput>) -> Result<Response, ApiError> {
+async fn update_property(
+    State(hearth): State<Hearth>,
+    Id(id): Id,
+    IfMatch(version): IfMatch,
+    Body(input): Body<PropertyInput>,
+) -> Result<Response, ApiError> {
     let property = hearth.update_property(id, &input, version).await?;
     Ok(versioned(StatusCode::OK, property.version, None, property))
 }

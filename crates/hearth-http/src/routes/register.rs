@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
-    OpenApiRouter::new().routes(routes!(get_register)).routes(routes!(register_history))
+    OpenApiRouter::new()
+        .routes(routes!(get_register))
+        .routes(routes!(register_history))
 }
 
 /// The register in force: its version and what it declares.
@@ -46,7 +48,19 @@ async fn get_register(State(hearth): State<Hearth>) -> Result<Json<RegisterSumma
 }
 
 #[utoipa::path(get, path = "/api/register/history", tag = "register", responses((status = 200, body = [RegisterChange])))]
-async fn register_history(State(hearth): State<Hearth>) -> Result<Json<Vec<RegisterChange>>, ApiError> {
+async fn register_history(
+    State(hearth): State<Hearth>,
+) -> Result<Json<Vec<RegisterChange>>, ApiError> {
     let history = hearth.register_history().await?;
-    Ok(Json(history.into_iter().map(|v| RegisterChange { sha256: v.sha256, version_label: v.version_label, loaded_at: v.loaded_at, loaded_by: v.loaded_by }).collect()))
+    Ok(Json(
+        history
+            .into_iter()
+            .map(|v| RegisterChange {
+                sha256: v.sha256,
+                version_label: v.version_label,
+                loaded_at: v.loaded_at,
+                loaded_by: v.loaded_by,
+            })
+            .collect(),
+    ))
 }

@@ -12,7 +12,9 @@ use hearth_store::{Page, TenancyQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
-    OpenApiRouter::new().routes(routes!(list_tenancies, create_tenancy)).routes(routes!(get_tenancy, update_tenancy))
+    OpenApiRouter::new()
+        .routes(routes!(list_tenancies, create_tenancy))
+        .routes(routes!(get_tenancy, update_tenancy))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -29,18 +31,41 @@ pub struct TenancySearch {
 
 #[utoipa::path(get, path = "/api/tenancies", tag = "tenancies", params(TenancySearch),
     responses((status = 200, body = ListResponse<Tenancy>), (status = 422, body = ErrorBody)))]
-async fn list_tenancies(State(hearth): State<Hearth>, Query(q): Query<TenancySearch>) -> Result<axum::Json<ListResponse<Tenancy>>, ApiError> {
-    let current_on = q.current_on.as_deref().map(hearth_core::records::parse_date).transpose().map_err(|e| ApiError::field("current_on", e))?;
-    let query = TenancyQuery { household_id: q.household_id, property_id: q.property_id, uprn: q.uprn, current_on };
+async fn list_tenancies(
+    State(hearth): State<Hearth>,
+    Query(q): Query<TenancySearch>,
+) -> Result<axum::Json<ListResponse<Tenancy>>, ApiError> {
+    let current_on = q
+        .current_on
+        .as_deref()
+        .map(hearth_core::records::parse_date)
+        .transpose()
+        .map_err(|e| ApiError::field("current_on", e))?;
+    let query = TenancyQuery {
+        household_id: q.household_id,
+        property_id: q.property_id,
+        uprn: q.uprn,
+        current_on,
+    };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(hearth.list_tenancies(&query, page).await?.into()))
+    Ok(axum::Json(
+        hearth.list_tenancies(&query, page).await?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/tenancies", tag = "tenancies", request_body = TenancyInput,
     responses((status = 201, body = Tenancy), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_tenancy(State(hearth): State<Hearth>, Body(input): Body<TenancyInput>) -> Result<Response, ApiError> {
+async fn create_tenancy(
+    State(hearth): State<Hearth>,
+    Body(input): Body<TenancyInput>,
+) -> Result<Response, ApiError> {
     let tenancy = hearth.create_tenancy(&input).await?;
-    Ok(versioned(StatusCode::CREATED, tenancy.version, Some(format!("/api/tenancies/{}", tenancy.id)), tenancy))
+    Ok(versioned(
+        StatusCode::CREATED,
+        tenancy.version,
+        Some(format!("/api/tenancies/{}", tenancy.id)),
+        tenancy,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/tenancies/{id}", tag = "tenancies", params(("id" = uuid::Uuid, Path)),
@@ -53,7 +78,12 @@ async fn get_tenancy(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respons
 #[utoipa::path(put, path = "/api/tenancies/{id}", tag = "tenancies", request_body = TenancyInput,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
     responses((status = 200, body = Tenancy), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_tenancy(State(hearth): State<Hearth>, Id(id): Id, IfMatch(version): IfMatch, Body(input): Body<TenancyInput>) -> Result<Response, ApiError> {
+async fn update_tenancy(
+    State(hearth): State<Hearth>,
+    Id(id): Id,
+    IfMatch(version): IfMatch,
+    Body(input): Body<TenancyInput>,
+) -> Result<Response, ApiError> {
     let tenancy = hearth.update_tenancy(id, &input, version).await?;
     Ok(versioned(StatusCode::OK, tenancy.version, None, tenancy))
 }

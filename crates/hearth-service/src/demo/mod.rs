@@ -24,21 +24,46 @@ pub struct DemoReport {
 impl Hearth {
     /// Generates `people` synthetic residents from `seed` and loads them. Running it again with
     /// the same seed adds nothing.
-    pub async fn load_demo(&self, people: u64, seed: u64, progress: &dyn ImportProgress) -> Result<DemoReport> {
-        let dir = tempfile::tempdir().map_err(|e| ServiceError::Store(hearth_store::StoreError::Config(format!("temporary directory: {e}"))))?;
-        let csv = write_demo_csv(dir.path(), people, seed, self.today())
-            .map_err(|e| ServiceError::Store(hearth_store::StoreError::Config(format!("writing demo files: {e}"))))?;
+    pub async fn load_demo(
+        &self,
+        people: u64,
+        seed: u64,
+        progress: &dyn ImportProgress,
+    ) -> Result<DemoReport> {
+        let dir = tempfile::tempdir().map_err(|e| {
+            ServiceError::Store(hearth_store::StoreError::Config(format!(
+                "temporary directory: {e}"
+            )))
+        })?;
+        let csv = write_demo_csv(dir.path(), people, seed, self.today()).map_err(|e| {
+            ServiceError::Store(hearth_store::StoreError::Config(format!(
+                "writing demo files: {e}"
+            )))
+        })?;
         let mut report = DemoReport::default();
         for (kind, path, count) in [
-            (ImportKind::Properties, &csv.properties, &mut report.properties),
+            (
+                ImportKind::Properties,
+                &csv.properties,
+                &mut report.properties,
+            ),
             (ImportKind::People, &csv.people, &mut report.people),
             (ImportKind::Tenancies, &csv.tenancies, &mut report.tenancies),
         ] {
-            let file = std::fs::File::open(path).map_err(|e| ServiceError::Store(hearth_store::StoreError::Config(format!("{e}"))))?;
-            let options = ImportOptions { skip_invalid: false, source_name: "demo".into() };
-            let imported = self.import_csv(kind, std::io::BufReader::new(file), &options, progress).await?;
+            let file = std::fs::File::open(path).map_err(|e| {
+                ServiceError::Store(hearth_store::StoreError::Config(format!("{e}")))
+            })?;
+            let options = ImportOptions {
+                skip_invalid: false,
+                source_name: "demo".into(),
+            };
+            let imported = self
+                .import_csv(kind, std::io::BufReader::new(file), &options, progress)
+                .await?;
             if let Some(first) = imported.errors.first() {
-                return Err(ServiceError::Conflict(format!("demo data failed its own validation: {first}")));
+                return Err(ServiceError::Conflict(format!(
+                    "demo data failed its own validation: {first}"
+                )));
             }
             *count = imported.imported;
         }
@@ -59,7 +84,16 @@ impl Hearth {
                 .iter()
                 .filter_map(|(person_ref, fields)| {
                     let person_id = *ids.get(person_ref)?;
-                    Some(ContactEntry { id: uuid::Uuid::now_v7(), fields: ContactEntryFields { person_id, ..fields.clone() }, created_at: now, updated_at: now, version: 1 })
+                    Some(ContactEntry {
+                        id: uuid::Uuid::now_v7(),
+                        fields: ContactEntryFields {
+                            person_id,
+                            ..fields.clone()
+                        },
+                        created_at: now,
+                        updated_at: now,
+                        version: 1,
+                    })
                 })
                 .collect();
             inserted += entries.len() as u64;

@@ -9,11 +9,18 @@ pub struct Columns {
 
 impl Columns {
     /// Checks a header against the kind's columns. The first required column is the key.
-    pub fn new(header: &csv::StringRecord, required: &[&'static str], optional: &[&str]) -> Result<Self, String> {
+    pub fn new(
+        header: &csv::StringRecord,
+        required: &[&'static str],
+        optional: &[&str],
+    ) -> Result<Self, String> {
         let mut index = HashMap::new();
         let mut problems = Vec::new();
         for (i, name) in header.iter().enumerate() {
-            let name = name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            let name = name
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase();
             if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
                 problems.push(format!("unknown column '{name}'"));
             } else if index.insert(name.clone(), i).is_some() {
@@ -26,15 +33,27 @@ impl Columns {
             }
         }
         if problems.is_empty() {
-            Ok(Self { index, key: required.first().copied().unwrap_or("") })
+            Ok(Self {
+                index,
+                key: required.first().copied().unwrap_or(""),
+            })
         } else {
-            Err(format!("{}; the columns are: {} (required) and {}", problems.join("; "), required.join(", "), optional.join(", ")))
+            Err(format!(
+                "{}; the columns are: {} (required) and {}",
+                problems.join("; "),
+                required.join(", "),
+                optional.join(", ")
+            ))
         }
     }
 
     /// The value of a column in a record; blank is `None`.
     pub fn get<'r>(&self, record: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
-        self.index.get(name).and_then(|i| record.get(*i)).map(str::trim).filter(|v| !v.is_empty())
+        self.index
+            .get(name)
+            .and_then(|i| record.get(*i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     }
 
     pub fn text(&self, record: &csv::StringRecord, name: &str) -> String {

@@ -33,7 +33,9 @@ impl std::str::FromStr for ImportKind {
             "people" => Ok(Self::People),
             "properties" => Ok(Self::Properties),
             "tenancies" => Ok(Self::Tenancies),
-            other => Err(format!("'{other}' is not an import kind: expected people, properties or tenancies")),
+            other => Err(format!(
+                "'{other}' is not an import kind: expected people, properties or tenancies"
+            )),
         }
     }
 }
@@ -49,7 +51,11 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.field.is_empty() { write!(f, "line {}: {}", self.line, self.reason) } else { write!(f, "line {}: {}: {}", self.line, self.field, self.reason) }
+        if self.field.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(f, "line {}: {}: {}", self.line, self.field, self.reason)
+        }
     }
 }
 
@@ -105,11 +111,21 @@ trait RowKind: Send {
     /// The row's external key, unique within a file and the database.
     fn key(row: &Self::Row) -> &str;
     /// Parses and validates one row on its own.
-    fn parse(&self, cols: &Columns, record: &csv::StringRecord, line: u64) -> std::result::Result<Self::Row, Vec<RowError>>;
+    fn parse(
+        &self,
+        cols: &Columns,
+        record: &csv::StringRecord,
+        line: u64,
+    ) -> std::result::Result<Self::Row, Vec<RowError>>;
     /// Resolves references for a batch of new rows; returns errors for rows that cannot be
     /// imported. Rows left in `rows` are ready to insert.
-    async fn resolve(&mut self, session: &mut dyn ImportSession, rows: &mut Vec<(u64, Self::Row)>) -> Result<Vec<RowError>>;
-    async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Self::Row>) -> Result<()>;
+    async fn resolve(
+        &mut self,
+        session: &mut dyn ImportSession,
+        rows: &mut Vec<(u64, Self::Row)>,
+    ) -> Result<Vec<RowError>>;
+    async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Self::Row>)
+    -> Result<()>;
     fn ref_kind() -> hearth_store::RefKind;
 }
 
@@ -125,9 +141,28 @@ impl Hearth {
         let now = self.clock.now();
         let today = self.today();
         match kind {
-            ImportKind::People => self.run_import(people::PeopleRows::new(today, now, &options.source_name), reader, options, progress).await,
-            ImportKind::Properties => self.run_import(properties::PropertyRows::new(now, &options.source_name), reader, options, progress).await,
-            ImportKind::Tenancies => self.run_import(tenancies::TenancyRows::new(now), reader, options, progress).await,
+            ImportKind::People => {
+                self.run_import(
+                    people::PeopleRows::new(today, now, &options.source_name),
+                    reader,
+                    options,
+                    progress,
+                )
+                .await
+            }
+            ImportKind::Properties => {
+                self.run_import(
+                    properties::PropertyRows::new(now, &options.source_name),
+                    reader,
+                    options,
+                    progress,
+                )
+                .await
+            }
+            ImportKind::Tenancies => {
+                self.run_import(tenancies::TenancyRows::new(now), reader, options, progress)
+                    .await
+            }
         }
     }
 
@@ -138,10 +173,23 @@ impl Hearth {
         options: &ImportOptions,
         progress: &dyn ImportProgress,
     ) -> Result<ImportReport> {
-        let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(false).trim(csv::Trim::All).from_reader(reader);
-        let header = csv.headers().map_err(|e| ServiceError::field("(file)", format!("line 1: cannot read the header: {e}")))?.clone();
-        let cols = Columns::new(&header, K::REQUIRED, K::OPTIONAL).map_err(|reason| ServiceError::field("(header)", format!("line 1: {reason}")))?;
-        let mut report = ImportReport { header: header.iter().map(String::from).collect(), ..Default::default() };
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let header = csv
+            .headers()
+            .map_err(|e| {
+                ServiceError::field("(file)", format!("line 1: cannot read the header: {e}"))
+            })?
+            .clone();
+        let cols = Columns::new(&header, K::REQUIRED, K::OPTIONAL)
+            .map_err(|reason| ServiceError::field("(header)", format!("line 1: {reason}")))?;
+        let mut report = ImportReport {
+            header: header.iter().map(String::from).collect(),
+            ..Default::default()
+        };
         let mut session = self.store.begin_import().await?;
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut batch: Vec<(u64, K::Row, csv::StringRecord)> = Vec::with_capacity(BATCH);
@@ -153,7 +201,16 @@ impl Hearth {
                 Err(err) => {
                     let line = err.position().map_or(line, |p| p.line());
                     report.rows_read += 1;
-                    reject(&mut report, line, &record, vec![RowError { line, field: String::new(), reason: csv_reason(&err) }]);
+                    reject(
+                        &mut report,
+                        line,
+                        &record,
+                        vec![RowError {
+                            line,
+                            field: String::new(),
+                            reason: csv_reason(&err),
+                        }],
+                    );
                     if matches!(err.kind(), csv::ErrorKind::Io(_)) {
                         return Err(ServiceError::field("(file)", csv_reason(&err)));
                     }
@@ -168,7 +225,11 @@ impl Hearth {
                     Ok(row) => {
                         let key = K::key(&row).to_string();
                         if let Some(first) = seen.get(&key) {
-                            let error = RowError { line, field: cols.key_column().into(), reason: format!("'{key}' already appears on line {first}") };
+                            let error = RowError {
+                                line,
+                                field: cols.key_column().into(),
+                                reason: format!("'{key}' already appears on line {first}"),
+                            };
                             reject(&mut report, line, &record, vec![error]);
                         } else {
                             seen.insert(key, line);
@@ -178,7 +239,14 @@ impl Hearth {
                 }
             }
             if batch.len() >= BATCH || (!more && !batch.is_empty()) {
-                self.import_batch(&mut kind, session.as_mut(), std::mem::take(&mut batch), options, &mut report).await?;
+                self.import_batch(
+                    &mut kind,
+                    session.as_mut(),
+                    std::mem::take(&mut batch),
+                    options,
+                    &mut report,
+                )
+                .await?;
                 progress.rows_done(report.rows_read);
             }
             if !more {
@@ -202,7 +270,10 @@ impl Hearth {
         options: &ImportOptions,
         report: &mut ImportReport,
     ) -> Result<()> {
-        let keys: Vec<String> = batch.iter().map(|(_, row, _)| K::key(row).to_string()).collect();
+        let keys: Vec<String> = batch
+            .iter()
+            .map(|(_, row, _)| K::key(row).to_string())
+            .collect();
         let existing = session.existing_refs(K::ref_kind(), &keys).await?;
         let mut records: HashMap<u64, csv::StringRecord> = HashMap::new();
         let mut fresh: Vec<(u64, K::Row)> = Vec::with_capacity(batch.len());
@@ -223,12 +294,18 @@ impl Hearth {
         lines.sort_unstable();
         for line in lines {
             let record = records.remove(&line).unwrap_or_default();
-            reject(report, line, &record, by_line.remove(&line).unwrap_or_default());
+            reject(
+                report,
+                line,
+                &record,
+                by_line.remove(&line).unwrap_or_default(),
+            );
         }
         // After the first bad row, an all-or-nothing import only validates.
         if report.errors.is_empty() || options.skip_invalid {
             report.imported += fresh.len() as u64;
-            kind.insert(session, fresh.into_iter().map(|(_, row)| row).collect()).await?;
+            kind.insert(session, fresh.into_iter().map(|(_, row)| row).collect())
+                .await?;
         }
         Ok(())
     }
@@ -236,12 +313,18 @@ impl Hearth {
 
 fn reject(report: &mut ImportReport, line: u64, record: &csv::StringRecord, errors: Vec<RowError>) {
     report.errors.extend(errors.iter().cloned());
-    report.rejects.push(Reject { line, fields: record.iter().map(String::from).collect(), errors });
+    report.rejects.push(Reject {
+        line,
+        fields: record.iter().map(String::from).collect(),
+        errors,
+    });
 }
 
 fn csv_reason(err: &csv::Error) -> String {
     match err.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("has {len} fields but the header has {expected_len}"),
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".into(),
         _ => err.to_string(),
     }
@@ -254,7 +337,17 @@ pub fn write_rejects(report: &ImportReport, out: impl std::io::Write) -> std::io
     header.extend(report.header.iter().cloned());
     writer.write_record(&header)?;
     for reject in &report.rejects {
-        let reasons: Vec<String> = reject.errors.iter().map(|e| if e.field.is_empty() { e.reason.clone() } else { format!("{}: {}", e.field, e.reason) }).collect();
+        let reasons: Vec<String> = reject
+            .errors
+            .iter()
+            .map(|e| {
+                if e.field.is_empty() {
+                    e.reason.clone()
+                } else {
+                    format!("{}: {}", e.field, e.reason)
+                }
+            })
+            .collect();
         let mut row = vec![reject.line.to_string(), reasons.join("; ")];
         row.extend(reject.fields.iter().cloned());
         row.resize(header.len(), String::new());

@@ -15,7 +15,10 @@ pub struct PropertyRows {
 
 impl PropertyRows {
     pub fn new(now: Timestamp, source_name: &str) -> Self {
-        Self { now, source: Source::import(source_name) }
+        Self {
+            now,
+            source: Source::import(source_name),
+        }
     }
 }
 
@@ -23,7 +26,14 @@ impl PropertyRows {
 impl RowKind for PropertyRows {
     type Row = Property;
     const REQUIRED: &'static [&'static str] = &["uprn", "address_line1", "postcode"];
-    const OPTIONAL: &'static [&'static str] = &["address_line2", "address_line3", "address_line4", "town", "property_type", "bedrooms"];
+    const OPTIONAL: &'static [&'static str] = &[
+        "address_line2",
+        "address_line3",
+        "address_line4",
+        "town",
+        "property_type",
+        "bedrooms",
+    ];
 
     fn key(row: &Property) -> &str {
         row.fields.uprn.as_str()
@@ -33,10 +43,21 @@ impl RowKind for PropertyRows {
         RefKind::PropertyUprn
     }
 
-    fn parse(&self, cols: &Columns, r: &csv::StringRecord, line: u64) -> std::result::Result<Property, Vec<RowError>> {
+    fn parse(
+        &self,
+        cols: &Columns,
+        r: &csv::StringRecord,
+        line: u64,
+    ) -> std::result::Result<Property, Vec<RowError>> {
         let bedrooms = match cols.get(r, "bedrooms") {
             None => None,
-            Some(raw) => Some(raw.parse::<i32>().map_err(|_| vec![RowError { line, field: "bedrooms".into(), reason: format!("'{raw}' is not a whole number") }])?),
+            Some(raw) => Some(raw.parse::<i32>().map_err(|_| {
+                vec![RowError {
+                    line,
+                    field: "bedrooms".into(),
+                    reason: format!("'{raw}' is not a whole number"),
+                }]
+            })?),
         };
         let input = PropertyInput {
             uprn: cols.text(r, "uprn"),
@@ -52,15 +73,27 @@ impl RowKind for PropertyRows {
                 error.field = match error.field.as_str() {
                     "address.line1" => "address_line1".into(),
                     "address.postcode" => "postcode".into(),
-                    other => other.replace("address.line", "address_line").replace("address.", ""),
+                    other => other
+                        .replace("address.line", "address_line")
+                        .replace("address.", ""),
                 };
             }
             errors
         })?;
-        Ok(Property { id: uuid::Uuid::now_v7(), fields, created_at: self.now, updated_at: self.now, version: 1 })
+        Ok(Property {
+            id: uuid::Uuid::now_v7(),
+            fields,
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+        })
     }
 
-    async fn resolve(&mut self, _session: &mut dyn ImportSession, _rows: &mut Vec<(u64, Property)>) -> Result<Vec<RowError>> {
+    async fn resolve(
+        &mut self,
+        _session: &mut dyn ImportSession,
+        _rows: &mut Vec<(u64, Property)>,
+    ) -> Result<Vec<RowError>> {
         Ok(Vec::new())
     }
 

@@ -7,7 +7,8 @@ use super::{Columns, RowError, RowKind};
 use crate::Result;
 use async_trait::async_trait;
 use hearth_core::records::{
-    Household, HouseholdFields, MemberRelationship, Membership, MembershipFields, Tenancy, TenancyFields, TenancyInput,
+    Household, HouseholdFields, MemberRelationship, Membership, MembershipFields, Tenancy,
+    TenancyFields, TenancyInput,
 };
 use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
@@ -24,7 +25,11 @@ pub struct TenancyRows {
 
 impl TenancyRows {
     pub fn new(now: Timestamp) -> Self {
-        Self { now, households: HashMap::new(), people_cache: HashMap::new() }
+        Self {
+            now,
+            households: HashMap::new(),
+            people_cache: HashMap::new(),
+        }
     }
 }
 
@@ -40,8 +45,20 @@ pub struct TenancyRow {
 #[async_trait]
 impl RowKind for TenancyRows {
     type Row = TenancyRow;
-    const REQUIRED: &'static [&'static str] = &["external_ref", "uprn", "tenancy_type", "start_date", "lead_tenant_ref"];
-    const OPTIONAL: &'static [&'static str] = &["end_date", "end_reason", "household_ref", "joint_tenant_refs", "member_refs"];
+    const REQUIRED: &'static [&'static str] = &[
+        "external_ref",
+        "uprn",
+        "tenancy_type",
+        "start_date",
+        "lead_tenant_ref",
+    ];
+    const OPTIONAL: &'static [&'static str] = &[
+        "end_date",
+        "end_reason",
+        "household_ref",
+        "joint_tenant_refs",
+        "member_refs",
+    ];
 
     fn key(row: &TenancyRow) -> &str {
         &row.external_ref
@@ -51,9 +68,18 @@ impl RowKind for TenancyRows {
         RefKind::Tenancy
     }
 
-    fn parse(&self, cols: &Columns, r: &csv::StringRecord, line: u64) -> std::result::Result<TenancyRow, Vec<RowError>> {
+    fn parse(
+        &self,
+        cols: &Columns,
+        r: &csv::StringRecord,
+        line: u64,
+    ) -> std::result::Result<TenancyRow, Vec<RowError>> {
         let mut errors = Vec::new();
-        let error = |field: &str, reason: String| RowError { line, field: field.into(), reason };
+        let error = |field: &str, reason: String| RowError {
+            line,
+            field: field.into(),
+            reason,
+        };
         let input = TenancyInput {
             external_ref: cols.opt(r, "external_ref"),
             household_id: Uuid::nil(),
@@ -66,9 +92,15 @@ impl RowKind for TenancyRows {
         let fields = input.validate().map_err(|e| row_errors(line, e));
         let external_ref = cols.text(r, "external_ref");
         if external_ref.is_empty() {
-            errors.push(error("external_ref", "is required: it makes the import repeatable".into()));
+            errors.push(error(
+                "external_ref",
+                "is required: it makes the import repeatable".into(),
+            ));
         }
-        let uprn = match cols.text(r, "uprn").parse::<hearth_core::identifiers::Uprn>() {
+        let uprn = match cols
+            .text(r, "uprn")
+            .parse::<hearth_core::identifiers::Uprn>()
+        {
             Ok(u) => u.to_string(),
             Err(e) => {
                 errors.push(error("uprn", e.to_string()));
@@ -80,14 +112,34 @@ impl RowKind for TenancyRows {
             Some(lead) => members.push((lead.to_string(), MemberRelationship::LeadTenant)),
             None => errors.push(error("lead_tenant_ref", "is required".into())),
         }
-        for joint in cols.get(r, "joint_tenant_refs").unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        for joint in cols
+            .get(r, "joint_tenant_refs")
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             members.push((joint.to_string(), MemberRelationship::JointTenant));
         }
-        for member in cols.get(r, "member_refs").unwrap_or("").split(';').map(str::trim).filter(|s| !s.is_empty()) {
-            match member.split_once(':').map(|(p, rel)| (p.trim(), rel.parse::<MemberRelationship>())) {
-                Some((person, Ok(rel))) if !person.is_empty() => members.push((person.to_string(), rel)),
+        for member in cols
+            .get(r, "member_refs")
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match member
+                .split_once(':')
+                .map(|(p, rel)| (p.trim(), rel.parse::<MemberRelationship>()))
+            {
+                Some((person, Ok(rel))) if !person.is_empty() => {
+                    members.push((person.to_string(), rel))
+                }
                 Some((_, Err(reason))) => errors.push(error("member_refs", reason)),
-                _ => errors.push(error("member_refs", format!("'{member}' is not of the form person_ref:relationship"))),
+                _ => errors.push(error(
+                    "member_refs",
+                    format!("'{member}' is not of the form person_ref:relationship"),
+                )),
             }
         }
         let mut seen = HashSet::new();
@@ -98,7 +150,9 @@ impl RowKind for TenancyRows {
         }
         match fields {
             Ok(fields) if errors.is_empty() => Ok(TenancyRow {
-                household_ref: cols.opt(r, "household_ref").unwrap_or_else(|| format!("HH-{external_ref}")),
+                household_ref: cols
+                    .opt(r, "household_ref")
+                    .unwrap_or_else(|| format!("HH-{external_ref}")),
                 external_ref,
                 uprn,
                 members,
@@ -112,13 +166,26 @@ impl RowKind for TenancyRows {
         }
     }
 
-    async fn resolve(&mut self, session: &mut dyn ImportSession, rows: &mut Vec<(u64, TenancyRow)>) -> Result<Vec<RowError>> {
+    async fn resolve(
+        &mut self,
+        session: &mut dyn ImportSession,
+        rows: &mut Vec<(u64, TenancyRow)>,
+    ) -> Result<Vec<RowError>> {
         let uprns: Vec<String> = rows.iter().map(|(_, r)| r.uprn.clone()).collect();
         let properties = session.existing_refs(RefKind::PropertyUprn, &uprns).await?;
-        let people_refs: Vec<String> = rows.iter().flat_map(|(_, r)| r.members.iter().map(|(p, _)| p.clone())).collect();
+        let people_refs: Vec<String> = rows
+            .iter()
+            .flat_map(|(_, r)| r.members.iter().map(|(p, _)| p.clone()))
+            .collect();
         let people = session.existing_refs(RefKind::Person, &people_refs).await?;
-        let household_refs: Vec<String> = rows.iter().map(|(_, r)| r.household_ref.clone()).filter(|h| !self.households.contains_key(h)).collect();
-        let existing_households = session.existing_refs(RefKind::Household, &household_refs).await?;
+        let household_refs: Vec<String> = rows
+            .iter()
+            .map(|(_, r)| r.household_ref.clone())
+            .filter(|h| !self.households.contains_key(h))
+            .collect();
+        let existing_households = session
+            .existing_refs(RefKind::Household, &household_refs)
+            .await?;
         self.households.extend(existing_households);
         let mut errors = Vec::new();
         rows.retain_mut(|(line, row)| {
@@ -126,13 +193,26 @@ impl RowKind for TenancyRows {
             match properties.get(&row.uprn) {
                 Some(id) => row.fields.property_id = *id,
                 None => {
-                    errors.push(RowError { line: *line, field: "uprn".into(), reason: format!("no property has UPRN {}: import properties first", row.uprn) });
+                    errors.push(RowError {
+                        line: *line,
+                        field: "uprn".into(),
+                        reason: format!(
+                            "no property has UPRN {}: import properties first",
+                            row.uprn
+                        ),
+                    });
                     ok = false;
                 }
             }
             for (person, _) in &row.members {
                 if !people.contains_key(person) {
-                    errors.push(RowError { line: *line, field: "tenants".into(), reason: format!("no person has external_ref '{person}': import people first") });
+                    errors.push(RowError {
+                        line: *line,
+                        field: "tenants".into(),
+                        reason: format!(
+                            "no person has external_ref '{person}': import people first"
+                        ),
+                    });
                     ok = false;
                 }
             }
@@ -142,7 +222,11 @@ impl RowKind for TenancyRows {
         Ok(errors)
     }
 
-    async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<TenancyRow>) -> Result<()> {
+    async fn insert(
+        &mut self,
+        session: &mut dyn ImportSession,
+        rows: Vec<TenancyRow>,
+    ) -> Result<()> {
         let mut households = Vec::new();
         let mut memberships = Vec::new();
         let mut tenancies = Vec::with_capacity(rows.len());
@@ -154,7 +238,10 @@ impl RowKind for TenancyRows {
                     self.households.insert(row.household_ref.clone(), id);
                     households.push(Household {
                         id,
-                        fields: HouseholdFields { external_ref: Some(row.household_ref.clone()), name: None },
+                        fields: HouseholdFields {
+                            external_ref: Some(row.household_ref.clone()),
+                            name: None,
+                        },
                         members: vec![],
                         created_at: self.now,
                         updated_at: self.now,
@@ -165,7 +252,12 @@ impl RowKind for TenancyRows {
                             memberships.push(Membership {
                                 id: Uuid::now_v7(),
                                 household_id: id,
-                                fields: MembershipFields { person_id: *person_id, relationship: *relationship, start_date: row.fields.start_date, end_date: row.fields.end_date },
+                                fields: MembershipFields {
+                                    person_id: *person_id,
+                                    relationship: *relationship,
+                                    start_date: row.fields.start_date,
+                                    end_date: row.fields.end_date,
+                                },
                             });
                         }
                     }
@@ -174,7 +266,13 @@ impl RowKind for TenancyRows {
             };
             row.fields.household_id = household_id;
             row.fields.external_ref = Some(row.external_ref);
-            tenancies.push(Tenancy { id: Uuid::now_v7(), fields: row.fields, created_at: self.now, updated_at: self.now, version: 1 });
+            tenancies.push(Tenancy {
+                id: Uuid::now_v7(),
+                fields: row.fields,
+                created_at: self.now,
+                updated_at: self.now,
+                version: 1,
+            });
         }
         session.insert_households(&households).await?;
         session.insert_memberships(&memberships).await?;

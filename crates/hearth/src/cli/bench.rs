@@ -33,7 +33,8 @@ pub async fn run(command: BenchCommand) -> Result<ExitCode> {
     let BenchCommand::Import { people, postgres } = command;
     let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
     let dir = tempfile::tempdir()?;
-    let today = jiff::Zoned::now().date();
+    let now = hearth_core::clock::Clock::now(&SystemClock);
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     eprintln!("generating {people} people...");
     let csv = hearth_service::demo::write_demo_csv(dir.path(), people, 7, today)?;
     let mut results = vec![bench_backend("sqlite", &csv.people, None, dir.path()).await?];
@@ -42,7 +43,9 @@ pub async fn run(command: BenchCommand) -> Result<ExitCode> {
     } else {
         eprintln!("no PostgreSQL given (--postgres or HEARTH_TEST_POSTGRES_URL): SQLite only");
     }
-    println!("\n| backend | rows | import (validated, idempotent) | raw bulk load (lower bound) | ratio |");
+    println!(
+        "\n| backend | rows | import (validated, idempotent) | raw bulk load (lower bound) | ratio |"
+    );
     println!("|---|---:|---:|---:|---:|");
     for m in &results {
         println!(
@@ -58,13 +61,25 @@ pub async fn run(command: BenchCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn fresh_url(backend: &str, admin: Option<&str>, dir: &std::path::Path, name: &str) -> Result<String> {
+async fn fresh_url(
+    backend: &str,
+    admin: Option<&str>,
+    dir: &std::path::Path,
+    name: &str,
+) -> Result<String> {
     match (backend, admin) {
-        ("sqlite", _) => Ok(format!("sqlite://{}", dir.join(format!("{name}.sqlite")).display())),
+        ("sqlite", _) => Ok(format!(
+            "sqlite://{}",
+            dir.join(format!("{name}.sqlite")).display()
+        )),
         (_, Some(admin)) => {
             let db = format!("hearth_bench_{name}_{}", uuid::Uuid::new_v4().simple());
-            let pool = sqlx::PgPool::connect(admin).await.context("connecting to PostgreSQL")?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&pool).await?;
+            let pool = sqlx::PgPool::connect(admin)
+                .await
+                .context("connecting to PostgreSQL")?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+                .execute(&pool)
+                .await?;
             pool.close().await;
             let (base, _) = admin.rsplit_once('/').unwrap_or((admin, ""));
             Ok(format!("{base}/{db}"))
@@ -73,22 +88,55 @@ async fn fresh_url(backend: &str, admin: Option<&str>, dir: &std::path::Path, na
     }
 }
 
-async fn bench_backend(backend: &'static str, people_csv: &std::path::Path, admin: Option<&str>, dir: &std::path::Path) -> Result<Measure> {
-    let register = Arc::new(hearth_core::register::default_register().map_err(|p| anyhow::anyhow!("{p:?}"))?);
+async fn bench_backend(
+    backend: &'static str,
+    people_csv: &std::path::Path,
+    admin: Option<&str>,
+    dir: &std::path::Path,
+) -> Result<Measure> {
+    let register =
+        Arc::new(hearth_core::register::default_register().map_err(|p| anyhow::anyhow!("{p:?}"))?);
 
     // The full import: read, validate, check keys, write, in one transaction.
     let url = fresh_url(backend, admin, dir, "import").await?;
-    let hearth = Hearth::new(hearth_store::open(&url).await?, register, Arc::new(SystemClock));
+    let hearth = Hearth::new(
+        hearth_store::open(&url).await?,
+        register,
+        Arc::new(SystemClock),
+    );
     let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(people_csv)?);
     let started = Instant::now();
-    let report = hearth.import_csv(ImportKind::People, file, &ImportOptions { skip_invalid: false, source_name: "bench".into() }, &Silent).await?;
+    let report = hearth
+        .import_csv(
+            ImportKind::People,
+            file,
+            &ImportOptions {
+                skip_invalid: false,
+                source_name: "bench".into(),
+            },
+            &Silent,
+        )
+        .await?;
     let import = started.elapsed();
-    anyhow::ensure!(report.committed && report.errors.is_empty(), "benchmark data failed validation: {:?}", report.errors.first());
-    eprintln!("{backend}: import of {} rows took {:.2} s", report.imported, import.as_secs_f64());
+    anyhow::ensure!(
+        report.committed && report.errors.is_empty(),
+        "benchmark data failed validation: {:?}",
+        report.errors.first()
+    );
+    eprintln!(
+        "{backend}: import of {} rows took {:.2} s",
+        report.imported,
+        import.as_secs_f64()
+    );
 
     // The lower bound: the same rows, prepared beforehand, loaded by the bare bulk insert.
-    let now = jiff::Timestamp::now();
-    let rows = people_from_csv(std::fs::File::open(people_csv)?, now.to_zoned(jiff::tz::TimeZone::UTC).date(), now).map_err(|e| anyhow::anyhow!(e))?;
+    let now = hearth_core::clock::Clock::now(&SystemClock);
+    let rows = people_from_csv(
+        std::fs::File::open(people_csv)?,
+        now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        now,
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
     let raw_rows = RawPeople::from_people(&rows);
     drop(rows);
     let url = fresh_url(backend, admin, dir, "raw").await?;
@@ -104,5 +152,9 @@ async fn bench_backend(backend: &'static str, people_csv: &std::path::Path, admi
     }
     let raw = started.elapsed();
     eprintln!("{backend}: raw bulk load took {:.2} s", raw.as_secs_f64());
-    Ok(Measure { backend, import, raw })
+    Ok(Measure {
+        backend,
+        import,
+        raw,
+    })
 }

@@ -19,7 +19,11 @@ pub fn run(flags: &Flags, command: ConfigCommand) -> Result<ExitCode> {
             println!("  listen        {}", config.listen);
             println!("  data_dir      {}", config.data_dir.display());
             println!("  database_url  {}", config.redacted_database_url());
-            println!("  register      {} (sha256 {})", register.origin, register.register.short_hash());
+            println!(
+                "  register      {} (sha256 {})",
+                register.origin,
+                register.register.short_hash()
+            );
             println!("  log_format    {:?}", config.log_format);
             for (name, origin) in &config.origins {
                 println!("  {name:<13} from {origin}");

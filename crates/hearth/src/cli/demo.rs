@@ -22,9 +22,16 @@ pub struct DemoArgs {
 pub async fn run(flags: &Flags, args: DemoArgs) -> Result<ExitCode> {
     if let Some(dir) = args.csv_dir {
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let today = jiff::Zoned::now().date();
-        hearth_service::demo::write_demo_csv(&dir, args.people, args.seed, today).with_context(|| format!("writing CSV files in {}", dir.display()))?;
-        println!("wrote people.csv, properties.csv and tenancies.csv for {} people in {}", args.people, dir.display());
+        let today = hearth_core::clock::Clock::now(&hearth_core::clock::SystemClock)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        hearth_service::demo::write_demo_csv(&dir, args.people, args.seed, today)
+            .with_context(|| format!("writing CSV files in {}", dir.display()))?;
+        println!(
+            "wrote people.csv, properties.csv and tenancies.csv for {} people in {}",
+            args.people,
+            dir.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let hearth = super::open(&Config::load(flags)?).await?;

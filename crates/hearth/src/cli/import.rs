@@ -23,11 +23,29 @@ pub struct ImportArgs {
 
 pub async fn run(config: Config, args: ImportArgs) -> Result<ExitCode> {
     let hearth = super::open(&config).await?;
-    let file = std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()))?;
-    let source_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let options = ImportOptions { skip_invalid: args.skip_invalid, source_name };
-    let progress = Progress::new(&format!("importing {}", args.file.display()), count_rows(&args.file));
-    let report = hearth.import_csv(args.kind, std::io::BufReader::with_capacity(1 << 20, file), &options, &progress).await;
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("opening {}", args.file.display()))?;
+    let source_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let options = ImportOptions {
+        skip_invalid: args.skip_invalid,
+        source_name,
+    };
+    let progress = Progress::new(
+        &format!("importing {}", args.file.display()),
+        count_rows(&args.file),
+    );
+    let report = hearth
+        .import_csv(
+            args.kind,
+            std::io::BufReader::with_capacity(1 << 20, file),
+            &options,
+            &progress,
+        )
+        .await;
     progress.finish();
     let report = report.map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     for error in &report.errors {
@@ -43,10 +61,17 @@ pub async fn run(config: Config, args: ImportArgs) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     if args.skip_invalid && !report.rejects.is_empty() {
-        let path = args.rejects.unwrap_or_else(|| args.file.with_extension("rejects.csv"));
-        let out = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+        let path = args
+            .rejects
+            .unwrap_or_else(|| args.file.with_extension("rejects.csv"));
+        let out =
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
         write_rejects(&report, out).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("{} rejected rows written to {}", report.rejects.len(), path.display());
+        eprintln!(
+            "{} rejected rows written to {}",
+            report.rejects.len(),
+            path.display()
+        );
     }
     println!(
         "{}: {} rows read, {} imported, {} already present (unchanged), {} rejected",

@@ -21,7 +21,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => args.listen.clone(),
         _ => None,
     };
-    let flags = Flags { config: cli.config, listen, data_dir: cli.data_dir, database_url: cli.database_url, register: cli.register };
+    let flags = Flags {
+        config: cli.config,
+        listen,
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+        register: cli.register,
+    };
     match cli.command {
         Command::Serve(args) => serve::run(Config::load(&flags)?, args).await,
         Command::Config(cmd) => config_cmd::run(&flags, cmd),
@@ -29,7 +35,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(Config::load(&flags)?, args).await,
         Command::Demo(args) => demo::run(&flags, args).await,
         Command::Openapi => {
-            println!("{}", hearth_http::openapi_document().to_pretty_json().context("rendering the OpenAPI document")?);
+            println!(
+                "{}",
+                hearth_http::openapi_document()
+                    .to_pretty_json()
+                    .context("rendering the OpenAPI document")?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(cmd) => bench::run(cmd).await,
@@ -38,13 +49,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// The operator running this command, for the record of who changed what.
 pub fn operator() -> Actor {
-    Actor::Cli(std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
+    Actor::Cli(
+        std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into()),
+    )
 }
 
 /// Starts logging: ids only, never personal data, in text or JSON.
 pub fn init_logging(format: LogFormat, default_level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -54,8 +72,11 @@ pub fn init_logging(format: LogFormat, default_level: &str) {
 /// The register the configuration names, or the shipped one.
 pub fn load_register(config: &Config) -> Result<RegisterSource> {
     match &config.register {
-        Some(path) => load_register_file(path).map_err(|problems| anyhow::anyhow!("the register is invalid:\n  {}", problems.join("\n  "))),
-        None => RegisterSource::shipped().map_err(|problems| anyhow::anyhow!("the shipped register is invalid: {problems:?}")),
+        Some(path) => load_register_file(path).map_err(|problems| {
+            anyhow::anyhow!("the register is invalid:\n  {}", problems.join("\n  "))
+        }),
+        None => RegisterSource::shipped()
+            .map_err(|problems| anyhow::anyhow!("the shipped register is invalid: {problems:?}")),
     }
 }
 
@@ -63,7 +84,10 @@ pub fn load_register(config: &Config) -> Result<RegisterSource> {
 /// the register and records its version, since what follows runs under it.
 pub async fn open(config: &Config) -> Result<Hearth> {
     let (hearth, source) = open_without_recording(config).await?;
-    hearth.record_register_version(&source, &operator()).await.context("recording the register version")?;
+    hearth
+        .record_register_version(&source, &operator())
+        .await
+        .context("recording the register version")?;
     Ok(hearth)
 }
 
@@ -71,10 +95,17 @@ pub async fn open(config: &Config) -> Result<Hearth> {
 /// register version.
 pub async fn open_without_recording(config: &Config) -> Result<(Hearth, RegisterSource)> {
     if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     }
     let source = load_register(config)?;
-    let store = hearth_store::open(&config.database_url).await.with_context(|| format!("opening {}", config.redacted_database_url()))?;
-    let hearth = Hearth::new(store, Arc::new(source.register.clone()), Arc::new(SystemClock));
+    let store = hearth_store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening {}", config.redacted_database_url()))?;
+    let hearth = Hearth::new(
+        store,
+        Arc::new(source.register.clone()),
+        Arc::new(SystemClock),
+    );
     Ok((hearth, source))
 }

@@ -42,7 +42,9 @@ pub async fn run(flags: &Flags, command: RegisterCommand) -> Result<ExitCode> {
         },
         RegisterCommand::Show { file } => {
             let source = match file {
-                Some(path) => load_register_file(&path).map_err(|p| anyhow::anyhow!("the register is invalid:\n  {}", p.join("\n  ")))?,
+                Some(path) => load_register_file(&path).map_err(|p| {
+                    anyhow::anyhow!("the register is invalid:\n  {}", p.join("\n  "))
+                })?,
                 None => super::load_register(&Config::load(flags)?)?,
             };
             print!("{}", render_text(&source.register));
@@ -51,7 +53,13 @@ pub async fn run(flags: &Flags, command: RegisterCommand) -> Result<ExitCode> {
         RegisterCommand::History => {
             let (hearth, _) = super::open_without_recording(&Config::load(flags)?).await?;
             for version in hearth.register_history().await? {
-                println!("{}  {}  {:<20}  {}", version.loaded_at, &version.sha256[..12.min(version.sha256.len())], version.version_label, version.loaded_by);
+                println!(
+                    "{}  {}  {:<20}  {}",
+                    version.loaded_at,
+                    &version.sha256[..12.min(version.sha256.len())],
+                    version.version_label,
+                    version.loaded_by
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -18,14 +18,28 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
     super::init_logging(config.log_format, "info,sqlx=warn,tower_http=info");
     let hearth = super::open(&config).await?;
     if let Some(people) = args.demo {
-        let report = hearth.load_demo(people, 1, &hearth_service::import::Silent).await.context("loading demo data")?;
-        tracing::info!(people = report.people, properties = report.properties, tenancies = report.tenancies, contacts = report.contacts, "demo data loaded");
+        let report = hearth
+            .load_demo(people, 1, &hearth_service::import::Silent)
+            .await
+            .context("loading demo data")?;
+        tracing::info!(
+            people = report.people,
+            properties = report.properties,
+            tenancies = report.tenancies,
+            contacts = report.contacts,
+            "demo data loaded"
+        );
     }
-    let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, database = hearth.store().backend().name(), register = hearth.register().short_hash(), "Hearth is serving");
     eprintln!("Hearth is running at http://{address}/ (API docs at http://{address}/api/docs)");
-    axum::serve(listener, hearth_http::app(hearth)).with_graceful_shutdown(shutdown()).await.context("serving")?;
+    axum::serve(listener, hearth_http::app(hearth))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -35,7 +49,9 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

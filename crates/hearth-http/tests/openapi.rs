@@ -1,0 +1,180 @@
+//! The OpenAPI document is the API: the committed copy is current, every documented route is
+//! served, no route is registered without documentation, and the served copy is OpenAPI 3.1.
+
+use hearth_core::clock::SystemClock;
+use hearth_service::Hearth;
+use reqwest::Method;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Starts the application on a fresh SQLite database; returns its base URL and the database.
+async fn spawn_sqlite() -> (String, hearth_testkit::TestDb) {
+    let db = hearth_testkit::sqlite().await;
+    let register = hearth_core::register::default_register()
+        .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("local address: {e}"));
+    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
+    (format!("http://{addr}"), db)
+}
+
+fn document() -> Value {
+    serde_json::to_value(hearth_http::openapi_document())
+        .unwrap_or_else(|e| panic!("document as JSON: {e}"))
+}
+
+#[test]
+fn committed_document_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let committed =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let current = hearth_http::openapi_document()
+        .to_pretty_json()
+        .unwrap_or_else(|e| panic!("render: {e}"));
+    if committed.trim_end() != current.trim_end() {
+        let first_difference = committed
+            .lines()
+            .zip(current.lines())
+            .enumerate()
+            .find(|(_, (old, new))| old != new)
+            .map(|(i, (old, new))| format!("line {}: committed {old:?}, current {new:?}", i + 1))
+            .unwrap_or_else(|| "one is a prefix of the other".into());
+        panic!(
+            "docs/openapi.json is out of date with the API ({first_difference}).\n\
+             Run `cargo run -p hearth -- openapi > docs/openapi.json` and commit the result."
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let (base, _db) = spawn_sqlite().await;
+    let http = reqwest::Client::new();
+    let doc = document();
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (path, operations) in &paths {
+        let has_params = path.contains('{');
+        let concrete = path
+            .split('/')
+            .map(|part| {
+                if part.starts_with('{') {
+                    uuid::Uuid::new_v4().to_string()
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in operations
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let Ok(verb) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
+                continue;
+            };
+            let mut request = http.request(verb.clone(), format!("{base}{concrete}"));
+            if verb == Method::POST || verb == Method::PUT {
+                request = request.json(&serde_json::json!({}));
+            }
+            let status = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{verb} {concrete}: {e}"))
+                .status();
+            checked += 1;
+            if status == reqwest::StatusCode::METHOD_NOT_ALLOWED
+                || (!has_params && status == reqwest::StatusCode::NOT_FOUND)
+            {
+                problems.push(format!("{verb} {path} (sent {concrete}): {status}"));
+            }
+        }
+    }
+    assert!(
+        checked >= 20,
+        "expected the document to list the API's operations, found {checked}"
+    );
+    assert!(
+        problems.is_empty(),
+        "documented but not served:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+    let mut files = Vec::new();
+    for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn no_route_bypasses_the_document() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = rust_files(&src);
+    assert!(
+        files.iter().any(|f| f.ends_with("lib.rs")),
+        "no sources found under {}",
+        src.display()
+    );
+    let mut offences = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
+        for (n, line) in text.lines().enumerate() {
+            // `OpenApiRouter::new()` is the documented way; a bare or `axum::` `Router::new()` is not.
+            let bare_router = line.match_indices("Router::new()").any(|(at, _)| {
+                !line[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if line.contains(".route(") || line.contains(".route_service(") || bare_router {
+                offences.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "routes must be registered with utoipa-axum's `routes!` (which needs #[utoipa::path] docs), not plain axum:\n  {}",
+        offences.join("\n  ")
+    );
+}
+
+#[tokio::test]
+async fn served_document_is_openapi_3_1() {
+    let (base, _db) = spawn_sqlite().await;
+    let response = reqwest::get(format!("{base}/api/openapi.json"))
+        .await
+        .unwrap_or_else(|e| panic!("GET: {e}"));
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let served: Value = response
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("not JSON: {e}"));
+    let version = served["openapi"].as_str().unwrap_or("");
+    assert!(
+        version.starts_with("3.1"),
+        "served document is OpenAPI {version:?}, not 3.1"
+    );
+    assert_eq!(
+        served,
+        document(),
+        "the served document is the one `openapi_document()` builds"
+    );
+}
