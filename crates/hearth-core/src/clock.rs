@@ -53,3 +53,14 @@ impl Clock for ManualClock {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// Times are kept to the microsecond, the precision both databases store, so that what a write
+/// returns is exactly what a later read gives.
+pub fn stored_precision(at: Timestamp) -> Timestamp {
+    at.round(
+        jiff::TimestampRound::new()
+            .smallest(jiff::Unit::Microsecond)
+            .mode(jiff::RoundMode::Trunc),
+    )
+    .unwrap_or(at)
+}

@@ -46,6 +46,36 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// An error with its own status and code, such as 413 for a body too large.
+    pub fn status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            fields: vec![],
+        }
+    }
+}
+
+/// Requests for paths the API does not have get the error format too.
+pub async fn no_such_route() -> ApiError {
+    ApiError::status(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such path in the Hearth API; see /api/docs",
+    )
+}
+
+/// Requests with a method the path does not accept.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not accept this method; see /api/docs",
+    )
+}
+
 impl From<ServiceError> for ApiError {
     fn from(err: ServiceError) -> Self {
         let code = err.code();

@@ -15,6 +15,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::status(
+                    rejection.status(),
+                    "too_large",
+                    "the request body is larger than the server accepts",
+                ))
+            }
             Err(rejection) => Err(ApiError::field("(body)", rejection.body_text())),
         }
     }

@@ -56,6 +56,8 @@ pub fn app(hearth: Hearth) -> Router {
     router
         .with_state(hearth)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .fallback(error::no_such_route)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                 axum::http::header::X_CONTENT_TYPE_OPTIONS,

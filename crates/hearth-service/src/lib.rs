@@ -48,6 +48,11 @@ impl Hearth {
         &self.clock
     }
 
+    /// The current time at the precision records are stored with.
+    pub fn now(&self) -> jiff::Timestamp {
+        hearth_core::clock::stored_precision(self.clock.now())
+    }
+
     /// Today's date in the UK, for date-of-birth and tenancy checks.
     pub fn today(&self) -> jiff::civil::Date {
         let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);

@@ -11,7 +11,7 @@ use uuid::Uuid;
 impl Hearth {
     pub async fn create_person(&self, input: &PersonInput) -> Result<Person> {
         let fields = input.validate(self.today())?;
-        let now = self.clock.now();
+        let now = self.now();
         let person = Person {
             id: Uuid::now_v7(),
             fields,
@@ -44,7 +44,7 @@ impl Hearth {
         let expected = expected_version.unwrap_or(current.version);
         let person = Person {
             fields,
-            updated_at: self.clock.now(),
+            updated_at: self.now(),
             version: expected + 1,
             ..current
         };
@@ -84,7 +84,7 @@ impl Hearth {
 
     pub async fn create_property(&self, input: &PropertyInput) -> Result<Property> {
         let fields = input.validate()?;
-        let now = self.clock.now();
+        let now = self.now();
         let property = Property {
             id: Uuid::now_v7(),
             fields,
@@ -117,7 +117,7 @@ impl Hearth {
         let expected = expected_version.unwrap_or(current.version);
         let property = Property {
             fields,
-            updated_at: self.clock.now(),
+            updated_at: self.now(),
             version: expected + 1,
             ..current
         };
@@ -153,7 +153,7 @@ impl Hearth {
 
     pub async fn create_household(&self, input: &HouseholdInput) -> Result<Household> {
         let fields = input.validate()?;
-        let now = self.clock.now();
+        let now = self.now();
         let household = Household {
             id: Uuid::now_v7(),
             fields,
@@ -187,7 +187,7 @@ impl Hearth {
         let expected = expected_version.unwrap_or(current.version);
         let household = Household {
             fields,
-            updated_at: self.clock.now(),
+            updated_at: self.now(),
             version: expected + 1,
             ..current
         };
@@ -217,23 +217,27 @@ impl Hearth {
         if self.store.get_person(fields.person_id).await?.is_none() {
             return Err(ServiceError::field("person_id", "no person has this id"));
         }
-        let open = household
-            .members
-            .iter()
-            .any(|m| m.fields.person_id == fields.person_id && m.fields.end_date.is_none());
-        if open && fields.end_date.is_none() {
-            return Err(ServiceError::field(
-                "person_id",
-                "is already a current member of this household",
-            ));
-        }
         let membership = Membership {
             id: Uuid::now_v7(),
             household_id,
             fields,
         };
+        check_one_open_membership(&household, &membership)?;
         self.store.insert_membership(&membership).await?;
-        self.get_household(household_id).await
+        self.touch_household(household).await
+    }
+
+    /// A change of membership is a change of the household: its version moves on, so a client
+    /// holding the old version learns that the household changed.
+    async fn touch_household(&self, household: Household) -> Result<Household> {
+        let expected = household.version;
+        let touched = Household {
+            updated_at: self.now(),
+            version: expected + 1,
+            ..household
+        };
+        self.store.update_household(&touched, expected).await?;
+        self.get_household(touched.id).await
     }
 
     /// Changes a membership, typically to record when the person left; history is kept.
@@ -256,10 +260,11 @@ impl Hearth {
                 "cannot change: end this membership and add a new one",
             ));
         }
-        self.store
-            .update_membership(&Membership { fields, ..existing })
-            .await?;
-        self.get_household(household_id).await
+        let household = self.get_household(household_id).await?;
+        let membership = Membership { fields, ..existing };
+        check_one_open_membership(&household, &membership)?;
+        self.store.update_membership(&membership).await?;
+        self.touch_household(household).await
     }
 
     async fn check_tenancy_refs(&self, fields: &TenancyFields) -> Result<()> {
@@ -281,7 +286,7 @@ impl Hearth {
     pub async fn create_tenancy(&self, input: &TenancyInput) -> Result<Tenancy> {
         let fields = input.validate()?;
         self.check_tenancy_refs(&fields).await?;
-        let now = self.clock.now();
+        let now = self.now();
         let tenancy = Tenancy {
             id: Uuid::now_v7(),
             fields,
@@ -315,7 +320,7 @@ impl Hearth {
         let expected = expected_version.unwrap_or(current.version);
         let tenancy = Tenancy {
             fields,
-            updated_at: self.clock.now(),
+            updated_at: self.now(),
             version: expected + 1,
             ..current
         };
@@ -331,7 +336,7 @@ impl Hearth {
     }
 
     pub async fn create_contact(&self, input: &ContactEntryInput) -> Result<ContactEntry> {
-        let now = self.clock.now();
+        let now = self.now();
         let fields = input.validate(now)?;
         if self.store.get_person(fields.person_id).await?.is_none() {
             return Err(ServiceError::field("person_id", "no person has this id"));
@@ -361,7 +366,16 @@ impl Hearth {
         expected_version: Option<i64>,
     ) -> Result<ContactEntry> {
         let current = self.get_contact(id).await?;
-        let now = self.clock.now();
+        let now = self.now();
+        // A correction that leaves out the time keeps when the contact happened.
+        let mut input = input.clone();
+        if input
+            .occurred_at
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty())
+        {
+            input.occurred_at = Some(current.fields.occurred_at.to_string());
+        }
         let fields = input.validate(now)?;
         if fields.person_id != current.fields.person_id {
             return Err(ServiceError::field(
@@ -392,6 +406,22 @@ impl Hearth {
         }
         Ok(self.store.list_contacts(query, page).await?)
     }
+}
+
+/// A person holds at most one open membership of a household at a time.
+fn check_one_open_membership(household: &Household, membership: &Membership) -> Result<()> {
+    let other_open = household.members.iter().any(|m| {
+        m.id != membership.id
+            && m.fields.person_id == membership.fields.person_id
+            && m.fields.end_date.is_none()
+    });
+    if other_open && membership.fields.end_date.is_none() {
+        return Err(ServiceError::field(
+            "person_id",
+            "is already a current member of this household",
+        ));
+    }
+    Ok(())
 }
 
 /// A unique-key clash on create or update is the caller's to fix: report it on the key field.

@@ -59,7 +59,7 @@ impl Hearth {
             id: uuid::Uuid::now_v7(),
             sha256: source.register.hash.clone(),
             version_label: source.register.meta.version_label.clone(),
-            loaded_at: self.clock.now(),
+            loaded_at: self.now(),
             loaded_by: actor.to_string(),
             content: source.text.clone(),
         };

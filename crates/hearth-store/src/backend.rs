@@ -32,7 +32,7 @@ pub const PEOPLE_FILTER: &str = "($1::text IS NULL OR name_search LIKE $1::text)
 pub const PROPERTY_FILTER: &str = "($1::text IS NULL OR uprn = $1::text) \
      AND ($2::text IS NULL OR postcode = $2::text) \
      AND ($3::text IS NULL OR address_search LIKE $3::text)";
-pub const HOUSEHOLD_FILTER: &str = "($1::text IS NULL OR lower(name) LIKE $1::text) \
+pub const HOUSEHOLD_FILTER: &str = "($1::text IS NULL OR name_search LIKE $1::text) \
      AND ($2::text IS NULL OR external_ref = $2::text) \
      AND ($3::text IS NULL OR id IN (SELECT household_id FROM household_members WHERE person_id = $3::uuid))";
 pub const TENANCY_FILTER: &str = "($1::text IS NULL OR household_id = $1::uuid) \

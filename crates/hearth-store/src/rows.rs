@@ -291,6 +291,8 @@ pub fn household_params(h: &Household) -> Vec<Param> {
         text(h.id),
         opt(h.fields.external_ref.as_ref()),
         opt(h.fields.name.as_ref()),
+        // Lower-cased here, not by SQL: SQLite's lower() folds ASCII only.
+        opt(h.fields.name.as_ref().map(|n| n.to_lowercase())),
         time(h.created_at),
         time(h.updated_at),
         Param::Int(Some(h.version)),

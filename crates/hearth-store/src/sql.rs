@@ -163,6 +163,7 @@ pub const HOUSEHOLDS: Table = Table {
         ("id", "uuid"),
         ("external_ref", "text"),
         ("name", "text"),
+        ("name_search", "text"),
         ("created_at", "timestamptz"),
         ("updated_at", "timestamptz"),
         ("version", "int8"),
@@ -234,14 +235,14 @@ mod tests {
     fn generates_typed_inserts_and_guarded_updates() {
         assert_eq!(
             HOUSEHOLDS.insert(2),
-            "INSERT INTO households (id, external_ref, name, created_at, updated_at, version) VALUES \
-             ($1::uuid, $2::text, $3::text, $4::timestamptz, $5::timestamptz, $6::int8), \
-             ($7::uuid, $8::text, $9::text, $10::timestamptz, $11::timestamptz, $12::int8)"
+            "INSERT INTO households (id, external_ref, name, name_search, created_at, updated_at, version) VALUES \
+             ($1::uuid, $2::text, $3::text, $4::text, $5::timestamptz, $6::timestamptz, $7::int8), \
+             ($8::uuid, $9::text, $10::text, $11::text, $12::timestamptz, $13::timestamptz, $14::int8)"
         );
         assert_eq!(
             HOUSEHOLDS.update(),
-            "UPDATE households SET external_ref = $2::text, name = $3::text, updated_at = $4::timestamptz, \
-             version = version + 1 WHERE id = $1::uuid AND version = $5"
+            "UPDATE households SET external_ref = $2::text, name = $3::text, name_search = $4::text, \
+             updated_at = $5::timestamptz, version = version + 1 WHERE id = $1::uuid AND version = $6"
         );
     }
 }

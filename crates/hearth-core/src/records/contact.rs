@@ -59,9 +59,13 @@ impl ContactEntryInput {
             None => Some(now),
             Some(raw) => errors.check(
                 "occurred_at",
-                raw.parse::<Timestamp>().map_err(|_| {
-                    format!("'{raw}' is not a time: expected RFC 3339 like 2026-11-20T09:30:00Z")
-                }),
+                raw.parse::<Timestamp>()
+                    .map(crate::clock::stored_precision)
+                    .map_err(|_| {
+                        format!(
+                            "'{raw}' is not a time: expected RFC 3339 like 2026-11-20T09:30:00Z"
+                        )
+                    }),
             ),
         };
         if occurred_at.is_some_and(|t| t > now) {

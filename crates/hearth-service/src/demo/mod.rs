@@ -75,7 +75,7 @@ impl Hearth {
 
     async fn insert_demo_contacts(&self, contacts: &[(String, ContactEntryFields)]) -> Result<u64> {
         let mut session = self.store.begin_import().await?;
-        let now = self.clock.now();
+        let now = self.now();
         let mut inserted = 0;
         for chunk in contacts.chunks(2_000) {
             let refs: Vec<String> = chunk.iter().map(|(r, _)| r.clone()).collect();

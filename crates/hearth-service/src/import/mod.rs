@@ -138,7 +138,7 @@ impl Hearth {
         options: &ImportOptions,
         progress: &dyn ImportProgress,
     ) -> Result<ImportReport> {
-        let now = self.clock.now();
+        let now = self.now();
         let today = self.today();
         match kind {
             ImportKind::People => {

@@ -51,6 +51,7 @@ CREATE TABLE households (
     id            uuid PRIMARY KEY,
     external_ref  text UNIQUE,
     name          text,
+    name_search   text,
     created_at    timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL,
     version       bigint NOT NULL DEFAULT 1

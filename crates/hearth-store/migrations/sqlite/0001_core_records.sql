@@ -51,6 +51,7 @@ CREATE TABLE households (
     id            text PRIMARY KEY,
     external_ref  text UNIQUE,
     name          text,
+    name_search   text,
     created_at    text NOT NULL,
     updated_at    text NOT NULL,
     version       integer NOT NULL DEFAULT 1
