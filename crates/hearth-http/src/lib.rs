@@ -76,5 +76,11 @@ pub fn app(hearth: Hearth) -> Router {
                 axum::http::HeaderValue::from_static("DENY"),
             ),
         )
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            // Spans name the method and path only: query strings can hold names, postcodes and
+            // NI numbers, which never go to the logs.
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
 }

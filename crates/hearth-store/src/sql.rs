@@ -1,7 +1,23 @@
 //! Table layouts and the SQL generated from them, in PostgreSQL's dialect. Every column has a
 //! PostgreSQL type; SQLite stores the same values as text or integers.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A multi-row INSERT for `rows` rows of `table` in SQLite's dialect, built once: the
+/// statements of a bulk load are large and identical, batch after batch.
+pub fn cached_sqlite_insert(table: &Table, rows: usize) -> Arc<String> {
+    static CACHE: OnceLock<Mutex<HashMap<(&'static str, usize), Arc<String>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry((table.name, rows))
+        .or_insert_with(|| Arc::new(crate::dialect::for_sqlite(&table.insert(rows))))
+        .clone()
+}
 
 /// A table: its name and columns with their PostgreSQL types, in insert order. The first
 /// column is the id.

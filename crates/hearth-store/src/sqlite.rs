@@ -68,18 +68,13 @@ impl SqliteStore {
     /// Batched multi-row INSERTs within SQLite's parameter limit.
     async fn bulk_insert(
         tx: &mut Transaction<'static, Sqlite>,
-        store: &Self,
+        _store: &Self,
         table: &crate::sql::Table,
         rows: Vec<Vec<Param>>,
     ) -> Result<()> {
         let per_insert = table.rows_per_insert();
-        let full_sql = store.sql(&table.insert(per_insert));
         for chunk in rows.chunks(per_insert) {
-            let sql = if chunk.len() == per_insert {
-                full_sql.clone()
-            } else {
-                store.sql(&table.insert(chunk.len()))
-            };
+            let sql = crate::sql::cached_sqlite_insert(table, chunk.len());
             bind_params!(
                 sqlx::query(sqlx::AssertSqlSafe(sql.as_str())),
                 chunk.iter().flatten().cloned()

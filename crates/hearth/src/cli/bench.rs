@@ -131,6 +131,7 @@ async fn bench_backend(
 
     // The lower bound: the same rows, prepared beforehand, loaded by the bare bulk insert.
     let now = hearth_core::clock::Clock::now(&SystemClock);
+    let prepared = Instant::now();
     let rows = people_from_csv(
         std::fs::File::open(people_csv)?,
         now.to_zoned(jiff::tz::TimeZone::UTC).date(),
@@ -139,6 +140,10 @@ async fn bench_backend(
     .map_err(|e| anyhow::anyhow!(e))?;
     let raw_rows = RawPeople::from_people(&rows);
     drop(rows);
+    eprintln!(
+        "{backend}: reading and validating alone (no database) took {:.2} s",
+        prepared.elapsed().as_secs_f64()
+    );
     let url = fresh_url(backend, admin, dir, "raw").await?;
     let started;
     if backend == "sqlite" {
