@@ -24,7 +24,12 @@ async fn import(hearth: &Hearth, kind: ImportKind, csv: &str, skip_invalid: bool
         source_name: "test.csv".into(),
     };
     hearth
-        .import_csv(kind, csv.as_bytes(), &options, &Silent)
+        .import_csv(
+            kind,
+            std::io::Cursor::new(csv.to_string().into_bytes()),
+            &options,
+            &Silent,
+        )
         .await
         .unwrap_or_else(|e| panic!("import failed: {e}"))
 }
@@ -312,7 +317,7 @@ async fn a_header_with_unknown_or_missing_columns_is_refused_before_anything_hap
         let err = hearth
             .import_csv(
                 ImportKind::People,
-                "external_ref,given_name,surname\nA,B,C\n".as_bytes(),
+                std::io::Cursor::new("external_ref,given_name,surname\nA,B,C\n"),
                 &options,
                 &Silent,
             )

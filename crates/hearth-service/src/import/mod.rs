@@ -103,8 +103,8 @@ pub struct ImportOptions {
 
 /// What each kind of file does with its rows.
 #[async_trait]
-trait RowKind: Send {
-    type Row: Send;
+trait RowKind: Clone + Send + 'static {
+    type Row: Send + 'static;
     const REQUIRED: &'static [&'static str];
     const OPTIONAL: &'static [&'static str];
 
@@ -134,7 +134,7 @@ impl Hearth {
     pub async fn import_csv(
         &self,
         kind: ImportKind,
-        reader: impl std::io::Read + Send,
+        reader: impl std::io::Read + Send + 'static,
         options: &ImportOptions,
         progress: &dyn ImportProgress,
     ) -> Result<ImportReport> {
@@ -169,7 +169,7 @@ impl Hearth {
     async fn run_import<K: RowKind>(
         &self,
         mut kind: K,
-        reader: impl std::io::Read + Send,
+        reader: impl std::io::Read + Send + 'static,
         options: &ImportOptions,
         progress: &dyn ImportProgress,
     ) -> Result<ImportReport> {
@@ -191,69 +191,33 @@ impl Hearth {
             ..Default::default()
         };
         let mut session = self.store.begin_import().await?;
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        let mut batch: Vec<(u64, K::Row, csv::StringRecord)> = Vec::with_capacity(BATCH);
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = csv.position().line() + 1;
-            let more = match csv.read_record(&mut record) {
-                Ok(more) => more,
-                Err(err) => {
-                    let line = err.position().map_or(line, |p| p.line());
-                    report.rows_read += 1;
-                    reject(
-                        &mut report,
-                        line,
-                        &record,
-                        vec![RowError {
-                            line,
-                            field: String::new(),
-                            reason: csv_reason(&err),
-                        }],
-                    );
-                    if matches!(err.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(ServiceError::field("(file)", csv_reason(&err)));
-                    }
-                    continue;
-                }
-            };
-            if more {
-                let line = record.position().map_or(line, |p| p.line());
-                report.rows_read += 1;
-                match kind.parse(&cols, &record, line) {
-                    Err(errors) => reject(&mut report, line, &record, errors),
-                    Ok(row) => {
-                        let key = K::key(&row).to_string();
-                        if let Some(first) = seen.get(&key) {
-                            let error = RowError {
-                                line,
-                                field: cols.key_column().into(),
-                                reason: format!("'{key}' already appears on line {first}"),
-                            };
-                            reject(&mut report, line, &record, vec![error]);
-                        } else {
-                            seen.insert(key, line);
-                            batch.push((line, row, record.clone()));
-                        }
-                    }
-                }
+        // Reading and validating run on their own thread, a batch or two ahead of the
+        // database, so the two overlap; batches still arrive and are written in file order.
+        let (sender, mut batches) = tokio::sync::mpsc::channel(2);
+        let parser = kind.clone();
+        let reading = tokio::task::spawn_blocking(move || read_batches(parser, csv, cols, sender));
+        while let Some(parsed) = batches.recv().await {
+            let parsed: Parsed<K::Row> = parsed?;
+            report.rows_read += parsed.rows_read;
+            for rejected in parsed.rejects {
+                report.errors.extend(rejected.errors.iter().cloned());
+                report.rejects.push(rejected);
             }
-            if batch.len() >= BATCH || (!more && !batch.is_empty()) {
+            if !parsed.rows.is_empty() {
                 self.import_batch(
                     &mut kind,
                     session.as_mut(),
-                    std::mem::take(&mut batch),
+                    parsed.rows,
                     options,
                     &mut report,
                 )
                 .await?;
-                progress.rows_done(report.rows_read);
             }
-            if !more {
-                break;
-            }
+            progress.rows_done(report.rows_read);
         }
-        progress.rows_done(report.rows_read);
+        reading
+            .await
+            .map_err(|e| ServiceError::field("(file)", format!("reading stopped: {e}")))?;
         if report.errors.is_empty() || options.skip_invalid {
             session.commit().await?;
             report.committed = true;
@@ -311,13 +275,89 @@ impl Hearth {
     }
 }
 
-fn reject(report: &mut ImportReport, line: u64, record: &csv::StringRecord, errors: Vec<RowError>) {
-    report.errors.extend(errors.iter().cloned());
-    report.rejects.push(Reject {
+/// One batch as read and validated: the rows to write and the rows already refused.
+struct Parsed<R> {
+    rows: Vec<(u64, R, csv::StringRecord)>,
+    rejects: Vec<Reject>,
+    rows_read: u64,
+}
+
+/// Reads the file in batches, parsing and validating each row on its own and refusing
+/// repeated keys, and sends each batch on. Stops early when the receiver has gone.
+fn read_batches<K: RowKind, R: std::io::Read>(
+    parser: K,
+    mut csv: csv::Reader<R>,
+    cols: Columns,
+    sender: tokio::sync::mpsc::Sender<Result<Parsed<K::Row>>>,
+) {
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let mut batch = Parsed {
+            rows: Vec::with_capacity(BATCH),
+            rejects: Vec::new(),
+            rows_read: 0,
+        };
+        let mut more = true;
+        while more && batch.rows.len() < BATCH {
+            let line = csv.position().line() + 1;
+            match csv.read_record(&mut record) {
+                Ok(false) => more = false,
+                Ok(true) => {
+                    let line = record.position().map_or(line, |p| p.line());
+                    batch.rows_read += 1;
+                    match parser.parse(&cols, &record, line) {
+                        Err(errors) => batch.rejects.push(rejected(line, &record, errors)),
+                        Ok(row) => {
+                            let key = K::key(&row).to_string();
+                            if let Some(first) = seen.get(&key) {
+                                let error = RowError {
+                                    line,
+                                    field: cols.key_column().into(),
+                                    reason: format!("'{key}' already appears on line {first}"),
+                                };
+                                batch.rejects.push(rejected(line, &record, vec![error]));
+                            } else {
+                                seen.insert(key, line);
+                                batch.rows.push((line, row, record.clone()));
+                            }
+                        }
+                    }
+                }
+                Err(err) if matches!(err.kind(), csv::ErrorKind::Io(_)) => {
+                    let _ =
+                        sender.blocking_send(Err(ServiceError::field("(file)", csv_reason(&err))));
+                    return;
+                }
+                Err(err) => {
+                    let line = err.position().map_or(line, |p| p.line());
+                    batch.rows_read += 1;
+                    let error = RowError {
+                        line,
+                        field: String::new(),
+                        reason: csv_reason(&err),
+                    };
+                    batch.rejects.push(rejected(line, &record, vec![error]));
+                }
+            }
+        }
+        if sender.blocking_send(Ok(batch)).is_err() || !more {
+            return;
+        }
+    }
+}
+
+fn rejected(line: u64, record: &csv::StringRecord, errors: Vec<RowError>) -> Reject {
+    Reject {
         line,
         fields: record.iter().map(String::from).collect(),
         errors,
-    });
+    }
+}
+
+fn reject(report: &mut ImportReport, line: u64, record: &csv::StringRecord, errors: Vec<RowError>) {
+    report.errors.extend(errors.iter().cloned());
+    report.rejects.push(rejected(line, record, errors));
 }
 
 fn csv_reason(err: &csv::Error) -> String {

@@ -11,6 +11,7 @@ use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+#[derive(Clone)]
 pub struct PeopleRows {
     today: Date,
     now: Timestamp,

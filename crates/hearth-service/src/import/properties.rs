@@ -8,6 +8,7 @@ use hearth_core::records::{Property, PropertyInput, Source};
 use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
 
+#[derive(Clone)]
 pub struct PropertyRows {
     now: Timestamp,
     source: Source,

@@ -15,6 +15,7 @@ use jiff::Timestamp;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
+#[derive(Clone)]
 pub struct TenancyRows {
     now: Timestamp,
     /// Households created earlier in this import, by reference.
