@@ -1388,3 +1388,51 @@ async fn unrouted_requests_get_the_error_format_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_body_too_large_is_refused_as_such_and_stores_nothing() {
+    for api in servers().await {
+        let huge = json!({ "given_name": "A", "family_name": "x".repeat(3 * 1024 * 1024) });
+        let reply = api.post("/api/people", &huge).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{}",
+            reply.what
+        );
+        assert_eq!(reply.body["code"], "too_large", "{}", reply.what);
+        assert_eq!(api.total("/api/people").await, 0, "{}", reply.what);
+    }
+}
+
+#[tokio::test]
+async fn a_change_of_membership_is_a_new_version_of_the_household() {
+    for api in servers().await {
+        let person = api
+            .create(
+                "/api/people",
+                &json!({ "given_name": "Ifrah", "family_name": "Warsame" }),
+            )
+            .await;
+        let household = api
+            .create("/api/households", &json!({ "name": "Warsame household" }))
+            .await;
+        let path = format!("/api/households/{}", household["id"].as_str().unwrap_or(""));
+        let member = json!({ "person_id": person["id"], "relationship": "lead_tenant", "start_date": "2024-05-01" });
+        let added = api.post(&format!("{path}/members"), &member).await;
+        assert_eq!(added.status, StatusCode::CREATED, "{}", added.what);
+        assert_eq!(
+            (added.body["version"].as_i64(), added.header("etag")),
+            (Some(2), "\"2\""),
+            "{}",
+            added.what
+        );
+        let stale = api.put(&path, &json!({ "name": "Renamed" }), "\"1\"").await;
+        assert_eq!(
+            stale.status,
+            StatusCode::CONFLICT,
+            "{}: a client holding the old household must reload",
+            stale.what
+        );
+    }
+}
