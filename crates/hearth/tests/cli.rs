@@ -324,3 +324,80 @@ async fn serve_refuses_a_schema_newer_than_itself() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_import_killed_midway_leaves_nothing_and_the_next_run_completes_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let csv_dir = dir.path().join("csv");
+    let (ok, _, err) = hearth(
+        &[
+            "demo",
+            "--people",
+            "40000",
+            "--seed",
+            "3",
+            "--csv-dir",
+            csv_dir.to_str().unwrap_or(""),
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let people = csv_dir.join("people.csv");
+    for url in urls(dir.path()).await {
+        // Migrate first, so the kill lands in the import and not in start-up.
+        drop(
+            hearth_store::open(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .args([
+                "--database-url",
+                &url,
+                "import",
+                "people",
+                people.to_str().unwrap_or(""),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        assert!(
+            matches!(child.try_wait(), Ok(None)),
+            "{url}: the import finished before it could be killed; use a bigger file"
+        );
+        child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL: no chance to clean up
+        let _ = child.wait();
+        let count = |url: String| async move {
+            let store = hearth_store::open(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            store
+                .list_people(
+                    &hearth_store::PersonQuery::default(),
+                    hearth_store::Page::new(1, 1),
+                )
+                .await
+                .map(|p| p.total)
+                .unwrap_or(-1)
+        };
+        assert_eq!(
+            count(url.clone()).await,
+            0,
+            "{url}: a killed import leaves nothing behind"
+        );
+        let (ok, out, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "import",
+                "people",
+                people.to_str().unwrap_or(""),
+            ],
+            &[],
+        );
+        assert!(ok && out.contains("40000 imported"), "{url}: {out}{err}");
+        assert_eq!(count(url.clone()).await, 40000, "{url}");
+    }
+}
