@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// A multi-row INSERT for `rows` rows of `table` in SQLite's dialect, built once: the
 /// statements of a bulk load are large and identical, batch after batch.
 pub fn cached_sqlite_insert(table: &Table, rows: usize) -> Arc<String> {
-    static CACHE: OnceLock<Mutex<HashMap<(&'static str, usize), Arc<String>>>> = OnceLock::new();
+    /// Statements by table name and row count.
+    type Statements = HashMap<(&'static str, usize), Arc<String>>;
+    static CACHE: OnceLock<Mutex<Statements>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache
         .lock()
