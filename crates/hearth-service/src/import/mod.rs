@@ -118,12 +118,15 @@ trait RowKind: Clone + Send + 'static {
         line: u64,
     ) -> std::result::Result<Self::Row, Vec<RowError>>;
     /// Resolves references for a batch of new rows; returns errors for rows that cannot be
-    /// imported. Rows left in `rows` are ready to insert.
+    /// imported. Rows left in `rows` are ready to insert. Kinds without references to other
+    /// records have nothing to resolve.
     async fn resolve(
         &mut self,
-        session: &mut dyn ImportSession,
-        rows: &mut Vec<(u64, Self::Row)>,
-    ) -> Result<Vec<RowError>>;
+        _session: &mut dyn ImportSession,
+        _rows: &mut Vec<(u64, Self::Row)>,
+    ) -> Result<Vec<RowError>> {
+        Ok(Vec::new())
+    }
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Self::Row>)
     -> Result<()>;
     fn ref_kind() -> hearth_store::RefKind;

@@ -221,14 +221,6 @@ impl RowKind for PeopleRows {
         })
     }
 
-    async fn resolve(
-        &mut self,
-        _session: &mut dyn ImportSession,
-        _rows: &mut Vec<(u64, Person)>,
-    ) -> Result<Vec<RowError>> {
-        Ok(Vec::new())
-    }
-
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Person>) -> Result<()> {
         Ok(session.insert_people(&rows).await?)
     }

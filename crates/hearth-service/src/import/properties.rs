@@ -90,14 +90,6 @@ impl RowKind for PropertyRows {
         })
     }
 
-    async fn resolve(
-        &mut self,
-        _session: &mut dyn ImportSession,
-        _rows: &mut Vec<(u64, Property)>,
-    ) -> Result<Vec<RowError>> {
-        Ok(Vec::new())
-    }
-
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Property>) -> Result<()> {
         Ok(session.insert_properties(&rows).await?)
     }
