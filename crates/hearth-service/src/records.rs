@@ -2,6 +2,7 @@
 //! Updates take the version the caller last saw, when it has one, so edits are never lost.
 
 use crate::{Hearth, Result, ServiceError};
+use hearth_core::identifiers::{NiNumber, Postcode, Uprn};
 use hearth_core::records::*;
 use hearth_store::{
     ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, TenancyQuery,
@@ -58,27 +59,9 @@ impl Hearth {
     pub async fn list_people(&self, query: &PersonQuery, page: Page) -> Result<Paged<Person>> {
         let mut query = query.clone();
         // Searches use the stored forms, so "ab 12 34 56 c" finds AB123456C.
-        if let Some(ni) = &query.ni_number {
-            query.ni_number = Some(
-                ni.parse::<hearth_core::identifiers::NiNumber>()
-                    .map_err(|e| ServiceError::field("ni_number", e.to_string()))?
-                    .to_string(),
-            );
-        }
-        if let Some(pc) = &query.postcode {
-            query.postcode = Some(
-                pc.parse::<hearth_core::identifiers::Postcode>()
-                    .map_err(|e| ServiceError::field("postcode", e.to_string()))?
-                    .to_string(),
-            );
-        }
-        if let Some(uprn) = &query.uprn {
-            query.uprn = Some(
-                uprn.parse::<hearth_core::identifiers::Uprn>()
-                    .map_err(|e| ServiceError::field("uprn", e.to_string()))?
-                    .to_string(),
-            );
-        }
+        query.ni_number = stored_form::<NiNumber>("ni_number", &query.ni_number)?;
+        query.postcode = stored_form::<Postcode>("postcode", &query.postcode)?;
+        query.uprn = stored_form::<Uprn>("uprn", &query.uprn)?;
         Ok(self.store.list_people(&query, page).await?)
     }
 
@@ -134,20 +117,8 @@ impl Hearth {
         page: Page,
     ) -> Result<Paged<Property>> {
         let mut query = query.clone();
-        if let Some(pc) = &query.postcode {
-            query.postcode = Some(
-                pc.parse::<hearth_core::identifiers::Postcode>()
-                    .map_err(|e| ServiceError::field("postcode", e.to_string()))?
-                    .to_string(),
-            );
-        }
-        if let Some(uprn) = &query.uprn {
-            query.uprn = Some(
-                uprn.parse::<hearth_core::identifiers::Uprn>()
-                    .map_err(|e| ServiceError::field("uprn", e.to_string()))?
-                    .to_string(),
-            );
-        }
+        query.postcode = stored_form::<Postcode>("postcode", &query.postcode)?;
+        query.uprn = stored_form::<Uprn>("uprn", &query.uprn)?;
         Ok(self.store.list_properties(&query, page).await?)
     }
 
@@ -406,6 +377,23 @@ impl Hearth {
         }
         Ok(self.store.list_contacts(query, page).await?)
     }
+}
+
+/// A search value in the form identifiers are stored in, so that "ab 12 34 56 c" finds
+/// AB123456C; an impossible value is the caller's to fix.
+fn stored_form<T>(field: &str, raw: &Option<String>) -> Result<Option<String>>
+where
+    T: std::str::FromStr + ToString,
+    T::Err: std::fmt::Display,
+{
+    raw.as_deref()
+        .map(|value| {
+            value
+                .parse::<T>()
+                .map(|v| v.to_string())
+                .map_err(|e| ServiceError::field(field, e.to_string()))
+        })
+        .transpose()
 }
 
 /// A person holds at most one open membership of a household at a time.
