@@ -3,6 +3,7 @@
 //! Nothing here does I/O or reads the system clock: time comes in through [`clock::Clock`].
 
 pub mod actor;
+pub mod audit;
 pub mod clock;
 pub mod identifiers;
 pub mod records;

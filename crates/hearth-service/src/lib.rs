@@ -2,12 +2,14 @@
 //! reference checks, versions, imports and demo data. Adapters (HTTP, CLI) call these and
 //! nothing else.
 
+mod audit;
 pub mod demo;
 mod error;
 pub mod import;
 mod records;
 mod register;
 
+pub use audit::AuditVerification;
 pub use error::ServiceError;
 
 pub use register::{RegisterSource, load_register_file};

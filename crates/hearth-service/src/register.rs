@@ -2,6 +2,7 @@
 
 use crate::{Hearth, Result, ServiceError};
 use hearth_core::actor::Actor;
+use hearth_core::audit::AuditEvent;
 use hearth_core::register::{DEFAULT_REGISTER, Register, RegisterProblem, parse_register};
 use hearth_store::RegisterVersion;
 use std::path::Path;
@@ -63,7 +64,20 @@ impl Hearth {
             loaded_by: actor.to_string(),
             content: source.text.clone(),
         };
-        let changed = self.store.record_register_version(&version).await?;
+        let audit = AuditEvent {
+            id: uuid::Uuid::now_v7(),
+            at: version.loaded_at,
+            actor: actor.to_string(),
+            purpose: None,
+            action: "register.changed".into(),
+            decision: "allowed".into(),
+            person_ids: vec![],
+            record_type: Some("register".into()),
+            record_ids: vec![version.sha256.clone()],
+            fields: vec![],
+            correlation_id: None,
+        };
+        let changed = self.store.record_register_version(&version, &audit).await?;
         if changed {
             tracing::info!(sha256 = %version.sha256, actor = %actor, "register version changed");
         }

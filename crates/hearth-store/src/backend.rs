@@ -164,6 +164,39 @@ macro_rules! impl_store {
                 })
             }
 
+            /// Appends events to the audit chain inside a transaction that holds the audit lock.
+            async fn append_audit(
+                &self,
+                tx: &mut sqlx::Transaction<'static, $db>,
+                events: &[hearth_core::audit::AuditEvent],
+            ) -> crate::Result<()> {
+                let last_sql = self.sql("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+                let last: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(last_sql.as_str())).fetch_optional(&mut **tx).await?;
+                let (mut seq, mut prev) = last.unwrap_or((0, hearth_core::audit::GENESIS.to_string()));
+                let insert = self.sql(
+                    "INSERT INTO audit_events (seq, id, at, actor, action, event, prev_hash, hash) \
+                     VALUES ($1, $2::uuid, $3::timestamptz, $4, $5, $6, $7, $8)",
+                );
+                for event in events {
+                    seq += 1;
+                    let hash = hearth_core::audit::chain_hash(&prev, seq, event);
+                    let json = serde_json::to_string(event).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                    sqlx::query(sqlx::AssertSqlSafe(insert.as_str()))
+                        .bind(seq)
+                        .bind(event.id.to_string())
+                        .bind(crate::rows::ts(event.at))
+                        .bind(&event.actor)
+                        .bind(&event.action)
+                        .bind(json)
+                        .bind(&prev)
+                        .bind(&hash)
+                        .execute(&mut **tx)
+                        .await?;
+                    prev = hash;
+                }
+                Ok(())
+            }
+
             async fn members_of(
                 &self,
                 household_ids: &[String],
@@ -383,9 +416,14 @@ macro_rules! impl_store {
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
-            async fn record_register_version(&self, version: &crate::RegisterVersion) -> crate::Result<bool> {
-                // A write transaction taken up front, so concurrent starts record each change once.
-                let mut tx = self.begin_write("register_versions").await?;
+            async fn record_register_version(
+                &self,
+                version: &crate::RegisterVersion,
+                audit: &hearth_core::audit::AuditEvent,
+            ) -> crate::Result<bool> {
+                // The audit lock, taken up front: concurrent starts record each change once, and
+                // the chain gets one event per change.
+                let mut tx = self.begin_write("audit").await?;
                 let latest_sql = self.sql("SELECT sha256 FROM register_versions ORDER BY loaded_at DESC, id DESC LIMIT 1");
                 let latest: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(latest_sql.as_str())).fetch_optional(&mut *tx).await?;
                 if latest.as_deref() == Some(version.sha256.as_str()) {
@@ -393,8 +431,25 @@ macro_rules! impl_store {
                 }
                 let sql = self.sql(&crate::sql::REGISTER_VERSIONS.insert(1));
                 bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), crate::rows::register_version_params(version)).execute(&mut *tx).await?;
+                self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(true)
+            }
+
+            async fn audit_log(&self, after_seq: i64, limit: i64) -> crate::Result<Vec<hearth_core::audit::ChainedEvent>> {
+                let sql = self.sql("SELECT seq, event, prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2");
+                let rows: Vec<(i64, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(after_seq)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|(seq, event, prev_hash, hash)| {
+                        let event = serde_json::from_str(&event)
+                            .map_err(|e| crate::StoreError::Corrupt(format!("audit event {seq}: {e}")))?;
+                        Ok(hearth_core::audit::ChainedEvent { seq, event, prev_hash, hash })
+                    })
+                    .collect()
             }
 
             async fn register_history(&self) -> crate::Result<Vec<crate::RegisterVersion>> {

@@ -99,9 +99,19 @@ pub trait Store: Send + Sync {
     async fn get_contact(&self, id: Uuid) -> Result<Option<ContactEntry>>;
     async fn list_contacts(&self, query: &ContactQuery, page: Page) -> Result<Paged<ContactEntry>>;
 
-    /// Records the register version in use if it differs from the last one recorded; returns
-    /// whether it was a change.
-    async fn record_register_version(&self, version: &RegisterVersion) -> Result<bool>;
+    /// Records the register version in use if it differs from the last one recorded, with its
+    /// audit event in the same transaction; returns whether it was a change.
+    async fn record_register_version(
+        &self,
+        version: &RegisterVersion,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<bool>;
+    /// Audit events after `after_seq`, in sequence order, at most `limit`.
+    async fn audit_log(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<hearth_core::audit::ChainedEvent>>;
     async fn register_history(&self) -> Result<Vec<RegisterVersion>>;
 
     /// Starts an all-or-nothing import: nothing is visible until `commit`, and dropping the

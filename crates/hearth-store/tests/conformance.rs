@@ -10,6 +10,22 @@ use hearth_testkit::{all_backends, now, person, person_input, property};
 use jiff::civil::date;
 use uuid::Uuid;
 
+fn audit(actor: &str) -> hearth_core::audit::AuditEvent {
+    hearth_core::audit::AuditEvent {
+        id: Uuid::now_v7(),
+        at: now(),
+        actor: actor.into(),
+        purpose: None,
+        action: "register.changed".into(),
+        decision: "allowed".into(),
+        person_ids: vec![],
+        record_type: Some("register".into()),
+        record_ids: vec![],
+        fields: vec![],
+        correlation_id: None,
+    }
+}
+
 fn household(external_ref: &str) -> Household {
     Household {
         id: Uuid::now_v7(),
@@ -645,7 +661,7 @@ async fn register_versions_are_recorded_once_per_change() {
         };
         assert_eq!(
             db.store
-                .record_register_version(&version("aaa", "cli:alice"))
+                .record_register_version(&version("aaa", "cli:alice"), &audit("cli:alice"))
                 .await
                 .ok(),
             Some(true),
@@ -654,7 +670,7 @@ async fn register_versions_are_recorded_once_per_change() {
         );
         assert_eq!(
             db.store
-                .record_register_version(&version("aaa", "cli:bob"))
+                .record_register_version(&version("aaa", "cli:bob"), &audit("cli:bob"))
                 .await
                 .ok(),
             Some(false),
@@ -663,7 +679,7 @@ async fn register_versions_are_recorded_once_per_change() {
         );
         assert_eq!(
             db.store
-                .record_register_version(&version("bbb", "cli:bob"))
+                .record_register_version(&version("bbb", "cli:bob"), &audit("cli:bob"))
                 .await
                 .ok(),
             Some(true),
@@ -680,6 +696,102 @@ async fn register_versions_are_recorded_once_per_change() {
             "{}",
             db.name
         );
+        let log = db.store.audit_log(0, 100).await.unwrap_or_default();
+        let actors: Vec<(i64, &str)> = log
+            .iter()
+            .map(|e| (e.seq, e.event.actor.as_str()))
+            .collect();
+        assert_eq!(
+            actors,
+            [(1, "cli:alice"), (2, "cli:bob")],
+            "{}: one audit event per change, in the same transaction",
+            db.name
+        );
+        assert_eq!(
+            hearth_core::audit::verify(&log, hearth_core::audit::GENESIS.into(), 1),
+            Ok(2),
+            "{}",
+            db.name
+        );
+    }
+}
+
+/// Runs one SQL statement on a test database directly, bypassing the store.
+async fn raw_sql(db: &hearth_testkit::TestDb, sql: &str) -> Result<(), String> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    if db.name == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(&db.url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query(sql)
+            .execute(&pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url)
+            .await
+            .map_err(|e| e.to_string())?;
+        sqlx::query(sql)
+            .execute(&pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes_and_tampering_breaks_the_chain() {
+    for db in all_backends().await {
+        let version = |sha: &str| RegisterVersion {
+            id: Uuid::now_v7(),
+            sha256: sha.into(),
+            version_label: "t".into(),
+            loaded_at: now(),
+            loaded_by: "cli:opal".into(),
+            content: String::new(),
+        };
+        for sha in ["a", "b", "c"] {
+            db.store
+                .record_register_version(&version(sha), &audit("cli:opal"))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let update = raw_sql(
+            &db,
+            "UPDATE audit_events SET actor = 'cli:mallory' WHERE seq = 2",
+        )
+        .await;
+        assert!(
+            update.is_err_and(|e| e.contains("append-only")),
+            "{}: UPDATE must be refused",
+            db.name
+        );
+        let delete = raw_sql(&db, "DELETE FROM audit_events WHERE seq = 2").await;
+        assert!(
+            delete.is_err_and(|e| e.contains("append-only")),
+            "{}: DELETE must be refused",
+            db.name
+        );
+
+        // Someone with the database's owner rights removes the guard and edits an event.
+        let (disable, enable) = if db.name == "sqlite" {
+            ("DROP TRIGGER audit_events_no_update", "SELECT 1")
+        } else {
+            (
+                "ALTER TABLE audit_events DISABLE TRIGGER USER",
+                "ALTER TABLE audit_events ENABLE TRIGGER USER",
+            )
+        };
+        raw_sql(&db, disable)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        raw_sql(&db, "UPDATE audit_events SET event = replace(event, 'cli:opal', 'cli:mallory') WHERE seq = 2").await.unwrap_or_else(|e| panic!("{e}"));
+        raw_sql(&db, enable).await.unwrap_or_else(|e| panic!("{e}"));
+        let log = db.store.audit_log(0, 100).await.unwrap_or_default();
+        let broken = hearth_core::audit::verify(&log, hearth_core::audit::GENESIS.into(), 1)
+            .map_err(|b| b.seq);
+        assert_eq!(broken, Err(2), "{}: the edited event is named", db.name);
     }
 }
 

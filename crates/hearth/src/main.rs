@@ -48,6 +48,9 @@ enum Command {
     Demo(cli::demo::DemoArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Verify the tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(cli::audit::AuditCommand),
     /// Measure performance against its lower bound.
     #[command(subcommand)]
     Bench(cli::bench::BenchCommand),

@@ -401,3 +401,69 @@ async fn an_import_killed_midway_leaves_nothing_and_the_next_run_completes_it() 
         assert_eq!(count(url.clone()).await, 40000, "{url}");
     }
 }
+
+#[tokio::test]
+async fn audit_verify_passes_an_intact_log_and_names_the_first_tampered_event() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let changed = dir.path().join("register.toml");
+    let text = std::fs::read_to_string(workspace("register/default.toml")).unwrap_or_default();
+    std::fs::write(
+        &changed,
+        text.replacen("version_label = \"", "version_label = \"audit-", 1),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for url in urls(dir.path()).await {
+        let (ok, _, err) = hearth(&["--database-url", &url, "demo", "--people", "5"], &[]);
+        assert!(ok, "{err}");
+        let (ok, _, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "--register",
+                changed.to_str().unwrap_or(""),
+                "demo",
+                "--people",
+                "5",
+            ],
+            &[],
+        );
+        assert!(ok, "{err}");
+        let (ok, out, err) = hearth(&["--database-url", &url, "audit", "verify"], &[]);
+        assert!(
+            ok && out.contains("audit log intact: 2 events verified"),
+            "{url}: {out}{err}"
+        );
+
+        let tamper = "UPDATE audit_events SET event = replace(event, 'cli:opal', 'cli:mallory') WHERE seq = 2";
+        if url.starts_with("sqlite") {
+            let pool = sqlx::SqlitePool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query("DROP TRIGGER audit_events_no_update")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query(tamper)
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            let pool = sqlx::PgPool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query("ALTER TABLE audit_events DISABLE TRIGGER USER")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query(tamper)
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (ok, _, err) = hearth(&["--database-url", &url, "audit", "verify"], &[]);
+        assert!(
+            !ok && err.contains("BROKEN at event 2") && err.contains("edited"),
+            "{url}: {err}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! Command handlers: each parses its arguments, opens the application, calls services.
 
+pub mod audit;
 pub mod bench;
 pub mod config_cmd;
 pub mod demo;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(cmd) => bench::run(cmd).await,
+        Command::Audit(cmd) => audit::run(&flags, cmd).await,
     }
 }
 
