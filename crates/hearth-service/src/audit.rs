@@ -1,7 +1,9 @@
-//! Verifying the audit log: the whole chain, page by page, from the first event.
+//! The audit log's integrity: verifying the whole chain page by page, and signing checkpoints
+//! of its head so that even a rewrite of the entire chain is caught.
 
 use crate::{Hearth, Result};
-use hearth_core::audit::{ChainBreak, GENESIS, verify};
+use hearth_core::audit::{ChainBreak, Checkpoint, CheckpointKey, GENESIS, verify};
+use std::collections::HashMap;
 
 /// Events read per page while verifying, so memory stays flat however long the log.
 const PAGE: i64 = 10_000;
@@ -11,35 +13,78 @@ const PAGE: i64 = 10_000;
 pub struct AuditVerification {
     /// Events that verified before the end or the first break.
     pub verified: i64,
-    /// The first event that does not verify, if any.
+    /// Checkpoints whose signature and hash matched.
+    pub checkpoints: usize,
+    /// The first problem found, if any.
     pub broken: Option<ChainBreak>,
 }
 
 impl Hearth {
+    /// Signs the chain's head, unless it is empty or already signed.
+    pub async fn checkpoint_audit_log(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>> {
+        Ok(self.store.checkpoint_audit_log(key, self.now()).await?)
+    }
+
     /// Walks the audit chain from the start and names the first edited, deleted, inserted or
-    /// reordered event.
-    pub async fn verify_audit_log(&self) -> Result<AuditVerification> {
-        let (mut prev, mut next_seq, mut verified) = (GENESIS.to_string(), 1, 0);
+    /// reordered event; then checks every checkpoint's signature under `trusted_key` (hex; when
+    /// `None`, under the key each checkpoint names) and that the chain still has the hash the
+    /// checkpoint signed, which also catches events removed from the end.
+    pub async fn verify_audit_log(&self, trusted_key: Option<&str>) -> Result<AuditVerification> {
+        let checkpoints = self.store.audit_checkpoints().await?;
+        let signed: HashMap<i64, &Checkpoint> = checkpoints.iter().map(|c| (c.seq, c)).collect();
+        let mut outcome = AuditVerification {
+            verified: 0,
+            checkpoints: 0,
+            broken: None,
+        };
+        for checkpoint in &checkpoints {
+            let key = trusted_key.unwrap_or(&checkpoint.public_key);
+            if checkpoint.public_key != key || !checkpoint.signature_valid(key) {
+                outcome.broken = Some(ChainBreak {
+                    seq: checkpoint.seq,
+                    reason: "the checkpoint's signature is not valid under the trusted audit key"
+                        .into(),
+                });
+                return Ok(outcome);
+            }
+        }
+        let (mut prev, mut next_seq) = (GENESIS.to_string(), 1);
         loop {
             let page = self.store.audit_log(next_seq - 1, PAGE).await?;
             let Some(last) = page.last().cloned() else {
-                return Ok(AuditVerification {
-                    verified,
-                    broken: None,
-                });
+                break;
             };
-            match verify(&page, prev, next_seq) {
-                Ok(count) => verified += count,
-                Err(broken) => {
-                    let before = page.iter().take_while(|e| e.seq != broken.seq).count() as i64;
-                    return Ok(AuditVerification {
-                        verified: verified + before,
-                        broken: Some(broken),
-                    });
+            if let Err(broken) = verify(&page, prev, next_seq) {
+                outcome.verified += page.iter().take_while(|e| e.seq != broken.seq).count() as i64;
+                outcome.broken = Some(broken);
+                return Ok(outcome);
+            }
+            for event in &page {
+                if let Some(checkpoint) = signed.get(&event.seq) {
+                    if checkpoint.hash != event.hash {
+                        outcome.broken = Some(ChainBreak {
+                            seq: event.seq,
+                            reason: "differs from the signed checkpoint: the chain was rewritten"
+                                .into(),
+                        });
+                        return Ok(outcome);
+                    }
+                    outcome.checkpoints += 1;
                 }
+                outcome.verified += 1;
             }
             prev = last.hash;
             next_seq = last.seq + 1;
         }
+        if let Some(beyond) = checkpoints.iter().find(|c| c.seq >= next_seq) {
+            outcome.broken = Some(ChainBreak {
+                seq: beyond.seq,
+                reason: format!(
+                    "was signed, but the log now ends at event {}: events were removed from the end",
+                    next_seq - 1
+                ),
+            });
+        }
+        Ok(outcome)
     }
 }

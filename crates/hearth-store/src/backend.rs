@@ -436,6 +436,48 @@ macro_rules! impl_store {
                 Ok(true)
             }
 
+            async fn checkpoint_audit_log(
+                &self,
+                key: &hearth_core::audit::CheckpointKey,
+                signed_at: jiff::Timestamp,
+            ) -> crate::Result<Option<hearth_core::audit::Checkpoint>> {
+                // Under the audit lock, so the head cannot move between reading and signing.
+                let mut tx = self.begin_write("audit").await?;
+                let head_sql = self.sql("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+                let head: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(head_sql.as_str())).fetch_optional(&mut *tx).await?;
+                let Some((seq, hash)) = head else { return Ok(None) };
+                let done_sql = self.sql("SELECT count(*) FROM audit_checkpoints WHERE seq = $1");
+                let done: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(done_sql.as_str())).bind(seq).fetch_one(&mut *tx).await?;
+                if done > 0 {
+                    return Ok(None);
+                }
+                let checkpoint = key.sign(seq, &hash, signed_at);
+                let insert = self.sql(
+                    "INSERT INTO audit_checkpoints (seq, hash, signed_at, public_key, signature) VALUES ($1, $2, $3::timestamptz, $4, $5)",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(insert.as_str()))
+                    .bind(checkpoint.seq)
+                    .bind(&checkpoint.hash)
+                    .bind(crate::rows::ts(checkpoint.signed_at))
+                    .bind(&checkpoint.public_key)
+                    .bind(&checkpoint.signature)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(checkpoint))
+            }
+
+            async fn audit_checkpoints(&self) -> crate::Result<Vec<hearth_core::audit::Checkpoint>> {
+                let sql = self.sql("SELECT seq, hash, signed_at::text, public_key, signature FROM audit_checkpoints ORDER BY seq");
+                let rows: Vec<(i64, String, String, String, String)> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|(seq, hash, signed_at, public_key, signature)| {
+                        Ok(hearth_core::audit::Checkpoint { seq, hash, signed_at: crate::rows::parse_ts(&signed_at)?, public_key, signature })
+                    })
+                    .collect()
+            }
+
             async fn audit_log(&self, after_seq: i64, limit: i64) -> crate::Result<Vec<hearth_core::audit::ChainedEvent>> {
                 let sql = self.sql("SELECT seq, event, prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2");
                 let rows: Vec<(i64, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))

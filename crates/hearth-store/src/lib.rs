@@ -106,6 +106,15 @@ pub trait Store: Send + Sync {
         version: &RegisterVersion,
         audit: &hearth_core::audit::AuditEvent,
     ) -> Result<bool>;
+    /// Signs the audit chain's head with `key` and stores the checkpoint, unless there are no
+    /// events or the head is already checkpointed.
+    async fn checkpoint_audit_log(
+        &self,
+        key: &hearth_core::audit::CheckpointKey,
+        signed_at: jiff::Timestamp,
+    ) -> Result<Option<hearth_core::audit::Checkpoint>>;
+    /// Every checkpoint, oldest first.
+    async fn audit_checkpoints(&self) -> Result<Vec<hearth_core::audit::Checkpoint>>;
     /// Audit events after `after_seq`, in sequence order, at most `limit`.
     async fn audit_log(
         &self,

@@ -16,6 +16,7 @@ struct FileConfig {
     database_url_file: Option<PathBuf>,
     register: Option<PathBuf>,
     log_format: Option<String>,
+    signing_key_file: Option<PathBuf>,
 }
 
 /// Settings given as flags.
@@ -42,6 +43,8 @@ pub struct Config {
     pub database_url: String,
     pub register: Option<PathBuf>,
     pub log_format: LogFormat,
+    /// The audit signing key's file, when checkpoints are signed.
+    pub signing_key_file: Option<PathBuf>,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -55,6 +58,7 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_DATABASE_URL_FILE",
     "HEARTH_REGISTER",
     "HEARTH_LOG_FORMAT",
+    "HEARTH_SIGNING_KEY_FILE",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -223,14 +227,38 @@ impl Config {
             Some("text") | None => LogFormat::Text,
             Some(other) => bail!("log_format: '{other}' is not text or json"),
         };
+        let signing_key_file = pick(
+            &mut origins,
+            "signing_key_file",
+            None,
+            "HEARTH_SIGNING_KEY_FILE",
+            file.signing_key_file
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            None,
+        )
+        .map(PathBuf::from);
         Ok(Self {
             listen,
             data_dir,
             database_url,
             register,
             log_format,
+            signing_key_file,
             origins,
         })
+    }
+
+    /// The audit signing key, when one is configured.
+    pub fn signing_key(&self) -> Result<Option<hearth_core::audit::CheckpointKey>> {
+        let Some(path) = &self.signing_key_file else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the signing key {}", path.display()))?;
+        hearth_core::audit::CheckpointKey::from_hex(&text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 
     /// The database URL with any password hidden, for printing.

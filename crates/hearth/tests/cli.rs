@@ -467,3 +467,104 @@ async fn audit_verify_passes_an_intact_log_and_names_the_first_tampered_event() 
         );
     }
 }
+
+#[tokio::test]
+async fn signed_checkpoints_catch_events_removed_from_the_end() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let key = dir.path().join("audit.key");
+    let (ok, out, err) = hearth(&["audit", "keygen", key.to_str().unwrap_or("")], &[]);
+    assert!(ok && out.contains("public key: "), "{out}{err}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0);
+        assert_eq!(mode, 0o600, "the key is readable by its owner only");
+    }
+    let changed = dir.path().join("register.toml");
+    let text = std::fs::read_to_string(workspace("register/default.toml")).unwrap_or_default();
+    std::fs::write(
+        &changed,
+        text.replacen("version_label = \"", "version_label = \"tail-", 1),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let with_key = [("HEARTH_SIGNING_KEY_FILE", key.to_str().unwrap_or(""))];
+    for url in urls(dir.path()).await {
+        assert!(hearth(&["--database-url", &url, "demo", "--people", "3"], &[]).0);
+        assert!(
+            hearth(
+                &[
+                    "--database-url",
+                    &url,
+                    "--register",
+                    changed.to_str().unwrap_or(""),
+                    "demo",
+                    "--people",
+                    "3"
+                ],
+                &[]
+            )
+            .0
+        );
+        let (ok, out, err) = hearth(&["--database-url", &url, "audit", "checkpoint"], &with_key);
+        assert!(
+            ok && out.contains("checkpoint signed at event 2"),
+            "{url}: {out}{err}"
+        );
+        let (ok, out, err) = hearth(&["--database-url", &url, "audit", "verify"], &with_key);
+        assert!(
+            ok && out.contains("2 events verified, 1 signed checkpoints"),
+            "{url}: {out}{err}"
+        );
+
+        // Remove the last event, past the triggers: the chain that remains is consistent, but
+        // the signed checkpoint still names event 2.
+        if url.starts_with("sqlite") {
+            let pool = sqlx::SqlitePool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query("DROP TRIGGER audit_events_no_delete")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            let pool = sqlx::PgPool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query("ALTER TABLE audit_events DISABLE TRIGGER USER")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let (ok, _, err) = hearth(&["--database-url", &url, "audit", "verify"], &with_key);
+        assert!(
+            !ok && err.contains("BROKEN at event 2") && err.contains("removed from the end"),
+            "{url}: {err}"
+        );
+        let other = "0".repeat(64);
+        let (ok, _, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "audit",
+                "verify",
+                "--public-key",
+                &other,
+            ],
+            &[],
+        );
+        assert!(
+            !ok && err.contains("signature is not valid"),
+            "{url}: a checkpoint under another key is refused: {err}"
+        );
+    }
+}

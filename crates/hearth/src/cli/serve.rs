@@ -30,6 +30,21 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
             "demo data loaded"
         );
     }
+    if let Some(key) = config.signing_key()? {
+        // Sign the audit chain's head now and every ten minutes, so a rewrite is caught.
+        let signer = hearth.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                match signer.checkpoint_audit_log(&key).await {
+                    Ok(Some(c)) => tracing::info!(seq = c.seq, "audit checkpoint signed"),
+                    Ok(None) => {}
+                    Err(err) => tracing::error!(error = %err, "audit checkpoint failed"),
+                }
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;

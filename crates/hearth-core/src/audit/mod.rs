@@ -2,6 +2,9 @@
 //! previous event's hash, so an edited, deleted, inserted or reordered event breaks the chain
 //! at the first place it touches, and `verify` names that place.
 
+mod checkpoint;
+pub use checkpoint::{Checkpoint, CheckpointKey, SigningKeyError};
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
