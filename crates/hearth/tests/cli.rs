@@ -208,6 +208,32 @@ async fn import_reports_every_bad_row_and_leaves_the_database_unchanged() {
     }
 }
 
+/// Runs statements directly on a test database, bypassing Hearth: the SQLite ones or the
+/// PostgreSQL ones, whichever the URL names.
+async fn on_database(url: &str, sqlite: &[&str], postgres: &[&str]) {
+    if url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for statement in sqlite {
+            sqlx::query(sqlx::AssertSqlSafe(*statement))
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        }
+    } else {
+        let pool = sqlx::PgPool::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for statement in postgres {
+            sqlx::query(sqlx::AssertSqlSafe(*statement))
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        }
+    }
+}
+
 /// Starts `hearth serve` on a free port and returns the child and its base URL.
 fn serve(url: &str, register: Option<&str>) -> (std::process::Child, String) {
     let mut args = vec!["--database-url", url, "serve", "--listen", "127.0.0.1:0"];
@@ -300,20 +326,12 @@ async fn serve_refuses_a_schema_newer_than_itself() {
             .unwrap_or_else(|e| panic!("{e}"));
         drop(store);
         let future = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', true, x'00', 0)";
-        if url.starts_with("sqlite") {
-            let pool = sqlx::SqlitePool::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query(future)
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        } else {
-            let pool = sqlx::PgPool::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', true, '\\x00'::bytea, 0)").execute(&pool).await.unwrap_or_else(|e| panic!("{e}"));
-        }
+        on_database(
+            &url,
+            &[future],
+            &["INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', true, '\\x00'::bytea, 0)"],
+        )
+        .await;
         let (ok, _, err) = hearth(
             &["--database-url", &url, "serve", "--listen", "127.0.0.1:0"],
             &[],
@@ -435,31 +453,12 @@ async fn audit_verify_passes_an_intact_log_and_names_the_first_tampered_event() 
         );
 
         let tamper = "UPDATE audit_events SET event = replace(event, 'cli:opal', 'cli:mallory') WHERE seq = 2";
-        if url.starts_with("sqlite") {
-            let pool = sqlx::SqlitePool::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("DROP TRIGGER audit_events_no_update")
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query(tamper)
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        } else {
-            let pool = sqlx::PgPool::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("ALTER TABLE audit_events DISABLE TRIGGER USER")
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query(tamper)
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+        on_database(
+            &url,
+            &["DROP TRIGGER audit_events_no_update", tamper],
+            &["ALTER TABLE audit_events DISABLE TRIGGER USER", tamper],
+        )
+        .await;
         let (ok, _, err) = hearth(&["--database-url", &url, "audit", "verify"], &[]);
         assert!(
             !ok && err.contains("BROKEN at event 2") && err.contains("edited"),
@@ -520,31 +519,18 @@ async fn signed_checkpoints_catch_events_removed_from_the_end() {
 
         // Remove the last event, past the triggers: the chain that remains is consistent, but
         // the signed checkpoint still names event 2.
-        if url.starts_with("sqlite") {
-            let pool = sqlx::SqlitePool::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("DROP TRIGGER audit_events_no_delete")
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("DELETE FROM audit_events WHERE seq = 2")
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        } else {
-            let pool = sqlx::PgPool::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("ALTER TABLE audit_events DISABLE TRIGGER USER")
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            sqlx::query("DELETE FROM audit_events WHERE seq = 2")
-                .execute(&pool)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
+        on_database(
+            &url,
+            &[
+                "DROP TRIGGER audit_events_no_delete",
+                "DELETE FROM audit_events WHERE seq = 2",
+            ],
+            &[
+                "ALTER TABLE audit_events DISABLE TRIGGER USER",
+                "DELETE FROM audit_events WHERE seq = 2",
+            ],
+        )
+        .await;
         let (ok, _, err) = hearth(&["--database-url", &url, "audit", "verify"], &with_key);
         assert!(
             !ok && err.contains("BROKEN at event 2") && err.contains("removed from the end"),
