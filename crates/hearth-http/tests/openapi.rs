@@ -13,7 +13,8 @@ async fn spawn_sqlite() -> (String, hearth_testkit::TestDb) {
     let db = hearth_testkit::sqlite().await;
     let register = hearth_core::register::default_register()
         .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
-    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+        .expect("policy fits the register");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));

@@ -99,7 +99,11 @@ fn uid(type_name: &str, id: &str) -> Result<EntityUid, GateError> {
 }
 
 fn string_set(values: &[String]) -> RestrictedExpression {
-    RestrictedExpression::new_set(values.iter().map(|v| RestrictedExpression::new_string(v.clone())))
+    RestrictedExpression::new_set(
+        values
+            .iter()
+            .map(|v| RestrictedExpression::new_string(v.clone())),
+    )
 }
 
 fn entity_set(type_name: &str, ids: &[String]) -> Result<RestrictedExpression, GateError> {
@@ -154,7 +158,11 @@ impl Gate {
             .iter()
             .map(|p| {
                 let facts = PurposeFacts {
-                    lawful_basis: p.lawful_basis.iter().map(|b| b.letter().to_string()).collect(),
+                    lawful_basis: p
+                        .lawful_basis
+                        .iter()
+                        .map(|b| b.letter().to_string())
+                        .collect(),
                     special_condition: p
                         .special_condition
                         .iter()
@@ -327,7 +335,10 @@ impl Gate {
                 "record_type".to_string(),
                 RestrictedExpression::new_entity_uid(uid("RecordType", &view.record_type)?),
             ),
-            ("purposes".to_string(), entity_set("Purpose", record_purposes)?),
+            (
+                "purposes".to_string(),
+                entity_set("Purpose", record_purposes)?,
+            ),
             (
                 "categories".to_string(),
                 entity_set("DataCategory", &view.categories)?,
@@ -360,12 +371,21 @@ impl Gate {
                 "objected".to_string(),
                 RestrictedExpression::new_bool(subject.objected),
             ),
-            ("consents".to_string(), entity_set("Purpose", &subject.consents)?),
-            ("assignees".to_string(), entity_set("Staff", &subject.assignees)?),
+            (
+                "consents".to_string(),
+                entity_set("Purpose", &subject.consents)?,
+            ),
+            (
+                "assignees".to_string(),
+                entity_set("Staff", &subject.assignees)?,
+            ),
         ]);
         let resource_uid = uid(
             "Record",
-            &format!("{}/{}/{}", view.record_type, view.record_id, view.field_group),
+            &format!(
+                "{}/{}/{}",
+                view.record_type, view.record_id, view.field_group
+            ),
         )?;
         let resource = Entity::new(resource_uid.clone(), attrs, HashSet::new())
             .map_err(|e| GateError::Malformed(e.to_string()))?;

@@ -8,7 +8,11 @@ use hearth_policy::{DEFAULT_POLICY, Gate};
 fn shipped_policy_validates_against_the_shipped_register() {
     let register = default_register().expect("shipped register");
     let gate = Gate::new(&register, DEFAULT_POLICY, "policy/hearth.cedar");
-    assert!(gate.is_ok(), "{}", gate.err().map(|e| e.to_string()).unwrap_or_default());
+    assert!(
+        gate.is_ok(),
+        "{}",
+        gate.err().map(|e| e.to_string()).unwrap_or_default()
+    );
 }
 
 #[test]
@@ -17,7 +21,11 @@ fn a_policy_naming_an_unknown_purpose_is_refused_with_its_line() {
     let text = format!(
         "{DEFAULT_POLICY}\n@id(\"typo\")\npermit (principal, action == Action::\"read\", resource)\nwhen {{ context.purpose == Purpose::\"tenancy_managment\" }};\n"
     );
-    let line = text.lines().position(|l| l.contains("tenancy_managment")).expect("line") + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("tenancy_managment"))
+        .expect("line")
+        + 1;
     let err = match Gate::new(&register, &text, "edited.cedar") {
         Ok(_) => panic!("a misspelt purpose must be refused"),
         Err(e) => e.to_string(),
@@ -29,7 +37,8 @@ fn a_policy_naming_an_unknown_purpose_is_refused_with_its_line() {
 #[test]
 fn a_policy_without_an_id_is_refused() {
     let register = default_register().expect("shipped register");
-    let text = format!("{DEFAULT_POLICY}\npermit (principal, action == Action::\"read\", resource);\n");
+    let text =
+        format!("{DEFAULT_POLICY}\npermit (principal, action == Action::\"read\", resource);\n");
     let err = match Gate::new(&register, &text, "edited.cedar") {
         Ok(_) => panic!("a policy without @id must be refused"),
         Err(e) => e.to_string(),
@@ -40,7 +49,8 @@ fn a_policy_without_an_id_is_refused() {
 #[test]
 fn a_syntax_error_is_refused_with_its_line() {
     let register = default_register().expect("shipped register");
-    let text = "@id(\"broken\")\npermit (principal, action, resource)\nwhen { context.purpose == };\n";
+    let text =
+        "@id(\"broken\")\npermit (principal, action, resource)\nwhen { context.purpose == };\n";
     let err = match Gate::new(&register, text, "broken.cedar") {
         Ok(_) => panic!("a syntax error must be refused"),
         Err(e) => e.to_string(),

@@ -9,11 +9,13 @@ pub use people::people_from_csv;
 mod properties;
 mod tenancies;
 
+use crate::access::{Caller, FieldGroup};
 use crate::{Hearth, Result, ServiceError};
 use async_trait::async_trait;
 use columns::Columns;
 use hearth_store::ImportSession;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 /// Rows validated and written per round trip.
 const BATCH: usize = 2_000;
@@ -23,6 +25,18 @@ pub enum ImportKind {
     People,
     Properties,
     Tenancies,
+}
+
+impl ImportKind {
+    /// The register purpose a file of this kind is loaded under when the operator names none:
+    /// the purpose the records are first kept for.
+    pub fn default_purpose(self) -> &'static str {
+        match self {
+            Self::People => "customer_record",
+            Self::Properties => "estate_management",
+            Self::Tenancies => "tenancy_management",
+        }
+    }
 }
 
 impl std::str::FromStr for ImportKind {
@@ -130,12 +144,18 @@ trait RowKind: Clone + Send + 'static {
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Self::Row>)
     -> Result<()>;
     fn ref_kind() -> hearth_store::RefKind;
+    /// What each row writes, for the gate: record types with the field groups filled, and
+    /// the person the row is about. New rows carry no person controls yet.
+    fn writes(row: &Self::Row) -> (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>);
+    /// The audit action for a batch (`person.import`).
+    const ACTION: &'static str;
 }
 
 impl Hearth {
     /// Imports a CSV file of the given kind.
     pub async fn import_csv(
         &self,
+        caller: &Caller,
         kind: ImportKind,
         reader: impl std::io::Read + Send + 'static,
         options: &ImportOptions,
@@ -146,6 +166,7 @@ impl Hearth {
         match kind {
             ImportKind::People => {
                 self.run_import(
+                    caller,
                     people::PeopleRows::new(today, now, &options.source_name),
                     reader,
                     options,
@@ -155,6 +176,7 @@ impl Hearth {
             }
             ImportKind::Properties => {
                 self.run_import(
+                    caller,
                     properties::PropertyRows::new(now, &options.source_name),
                     reader,
                     options,
@@ -163,14 +185,21 @@ impl Hearth {
                 .await
             }
             ImportKind::Tenancies => {
-                self.run_import(tenancies::TenancyRows::new(now), reader, options, progress)
-                    .await
+                self.run_import(
+                    caller,
+                    tenancies::TenancyRows::new(now),
+                    reader,
+                    options,
+                    progress,
+                )
+                .await
             }
         }
     }
 
     async fn run_import<K: RowKind>(
         &self,
+        caller: &Caller,
         mut kind: K,
         reader: impl std::io::Read + Send + 'static,
         options: &ImportOptions,
@@ -193,6 +222,9 @@ impl Hearth {
             header: header.iter().map(String::from).collect(),
             ..Default::default()
         };
+        // Refuse a missing or unknown purpose before reading a line.
+        self.purpose_of(caller)?;
+        let mut decided = crate::access::BulkDecisions::default();
         let mut session = self.store.begin_import().await?;
         // Reading and validating run on their own thread, a batch or two ahead of the
         // database, so the two overlap; batches still arrive and are written in file order.
@@ -213,6 +245,8 @@ impl Hearth {
                     parsed.rows,
                     options,
                     &mut report,
+                    caller,
+                    &mut decided,
                 )
                 .await?;
             }
@@ -236,6 +270,8 @@ impl Hearth {
         batch: Vec<(u64, K::Row, csv::StringRecord)>,
         options: &ImportOptions,
         report: &mut ImportReport,
+        caller: &Caller,
+        decided: &mut crate::access::BulkDecisions,
     ) -> Result<()> {
         let keys: Vec<String> = batch
             .iter()
@@ -270,6 +306,9 @@ impl Hearth {
         }
         // After the first bad row, an all-or-nothing import only validates.
         if report.errors.is_empty() || options.skip_invalid {
+            let writes: Vec<_> = fresh.iter().map(|(_, row)| K::writes(row)).collect();
+            let event = self.admit_bulk(caller, K::ACTION, &writes, decided).await?;
+            session.append_audit(std::slice::from_ref(&event)).await?;
             report.imported += fresh.len() as u64;
             kind.insert(session, fresh.into_iter().map(|(_, row)| row).collect())
                 .await?;

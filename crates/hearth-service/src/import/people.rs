@@ -2,6 +2,7 @@
 
 use super::{Columns, RowError, RowKind};
 use crate::Result;
+use crate::access::{FieldGroup, Guarded};
 use async_trait::async_trait;
 use hearth_core::FieldErrors;
 use hearth_core::records::{
@@ -10,6 +11,7 @@ use hearth_core::records::{
 use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct PeopleRows {
@@ -219,6 +221,17 @@ impl RowKind for PeopleRows {
             updated_at: self.now,
             version: 1,
         })
+    }
+
+    const ACTION: &'static str = "person.import";
+
+    fn writes(row: &Person) -> (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>) {
+        let groups = row
+            .groups_present()
+            .into_iter()
+            .map(|g| (Person::RECORD_TYPE, g))
+            .collect();
+        (groups, Some(row.id))
     }
 
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Person>) -> Result<()> {

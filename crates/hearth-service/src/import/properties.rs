@@ -3,10 +3,12 @@
 use super::people::{address, row_errors};
 use super::{Columns, RowError, RowKind};
 use crate::Result;
+use crate::access::{FieldGroup, Guarded};
 use async_trait::async_trait;
 use hearth_core::records::{Property, PropertyInput, Source};
 use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
+use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct PropertyRows {
@@ -88,6 +90,16 @@ impl RowKind for PropertyRows {
             updated_at: self.now,
             version: 1,
         })
+    }
+
+    const ACTION: &'static str = "property.import";
+
+    fn writes(_row: &Property) -> (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>) {
+        let groups = Property::GROUPS
+            .iter()
+            .map(|g| (Property::RECORD_TYPE, g))
+            .collect();
+        (groups, None)
     }
 
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Property>) -> Result<()> {
