@@ -122,6 +122,7 @@ impl FromRequestParts<hearth_service::Hearth> for Authed {
             })?;
             caller = caller.for_purpose(purpose.trim());
         }
+        hearth.check_purpose(&caller)?;
         Ok(Self(
             caller.with_correlation_id(uuid::Uuid::new_v4().to_string()),
         ))

@@ -22,7 +22,7 @@ async fn spawn(db: TestDb) -> Api {
     let register = hearth_core::register::default_register()
         .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
     let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
-        .expect("policy fits the register");
+        .unwrap_or_else(|e| panic!("policy fits the register: {e}"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));

@@ -16,7 +16,7 @@ fn app(db: &TestDb) -> Hearth {
         Arc::new(register),
         Arc::new(ManualClock::new(now())),
     )
-    .expect("shipped policy fits the shipped register")
+    .unwrap_or_else(|e| panic!("shipped policy fits the shipped register: {e}"))
 }
 
 /// A data protection officer answering a rights request: the one caller who may read every

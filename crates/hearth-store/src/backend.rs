@@ -604,6 +604,11 @@ macro_rules! impl_store {
                 self.tx.commit().await?;
                 Ok(())
             }
+
+            async fn rollback(self: Box<Self>) -> crate::Result<()> {
+                self.tx.rollback().await?;
+                Ok(())
+            }
         }
     };
 }

@@ -201,6 +201,8 @@ pub trait ImportSession: Send {
     /// Appends audit events inside the import's own transaction.
     async fn append_audit(&mut self, events: &[hearth_core::audit::AuditEvent]) -> Result<()>;
     async fn commit(self: Box<Self>) -> Result<()>;
+    /// Ends the session, discarding everything it wrote, and releases the write lock at once.
+    async fn rollback(self: Box<Self>) -> Result<()>;
 }
 
 /// The kinds of record that carry an external key: people, households and tenancies by their

@@ -13,6 +13,10 @@ pub struct FieldGroup {
     pub categories: &'static [&'static str],
     /// JSON field names; empty means "the whole record".
     pub fields: &'static [&'static str],
+    /// The purpose a bulk load from a source system writes these fields under, when it is not
+    /// the load's own: equality answers are collected for equality monitoring (Art 9(2)(g)),
+    /// whichever record they arrive with.
+    pub loaded_for: Option<&'static str>,
 }
 
 /// A record kind the gate guards.
@@ -49,6 +53,7 @@ pub const PERSON_GROUPS: &[FieldGroup] = &[
             "language",
             "source",
         ],
+        loaded_for: None,
     },
     FieldGroup {
         name: "contact",
@@ -60,21 +65,25 @@ pub const PERSON_GROUPS: &[FieldGroup] = &[
             "preferred_channel",
             "accessible_formats",
         ],
+        loaded_for: None,
     },
     FieldGroup {
         name: "date_of_birth",
         categories: &["date_of_birth"],
         fields: &["date_of_birth"],
+        loaded_for: None,
     },
     FieldGroup {
         name: "identifiers",
         categories: &["identifiers"],
         fields: &["ni_number", "nhs_number"],
+        loaded_for: None,
     },
     FieldGroup {
         name: "equality",
         categories: &["equality"],
         fields: &["equality"],
+        loaded_for: Some("equality_monitoring"),
     },
 ];
 
@@ -117,6 +126,7 @@ impl Guarded for Property {
         name: "property",
         categories: &["property"],
         fields: WHOLE,
+        loaded_for: None,
     }];
     fn id(&self) -> Uuid {
         self.id
@@ -136,6 +146,7 @@ impl Guarded for Household {
         name: "household",
         categories: &["household"],
         fields: WHOLE,
+        loaded_for: None,
     }];
     fn id(&self) -> Uuid {
         self.id
@@ -155,6 +166,7 @@ impl Guarded for Tenancy {
         name: "tenancy",
         categories: &["tenancy"],
         fields: WHOLE,
+        loaded_for: None,
     }];
     fn id(&self) -> Uuid {
         self.id
@@ -174,6 +186,7 @@ impl Guarded for ContactEntry {
         name: "contact_log",
         categories: &["contact_history"],
         fields: WHOLE,
+        loaded_for: None,
     }];
     fn id(&self) -> Uuid {
         self.id

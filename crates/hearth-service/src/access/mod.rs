@@ -27,6 +27,12 @@ pub(crate) struct Admission<T: Guarded> {
 }
 
 impl Hearth {
+    /// Refuses a caller that names no purpose, or one the register lacks: adapters call this
+    /// first, so such a request is refused before anything else about it is looked at.
+    pub fn check_purpose(&self, caller: &Caller) -> Result<()> {
+        self.purpose_of(caller).map(|_| ())
+    }
+
     /// The purpose the caller named, checked against the register.
     pub(crate) fn purpose_of<'a>(&self, caller: &'a Caller) -> Result<&'a str> {
         let purpose = caller.purpose().ok_or(ServiceError::PurposeRequired)?;
@@ -155,21 +161,50 @@ impl Hearth {
     }
 }
 
+/// What one new row of a bulk load writes: each (record type, field group) it fills, and the
+/// person it is about.
+pub(crate) type BulkWrite = (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>);
+
 /// Decisions already made during one bulk load, by record type and field group: rows of a
 /// bulk load are new, so they carry no person controls and differ only in which groups they fill.
 #[derive(Default)]
 pub(crate) struct BulkDecisions {
     decided: HashMap<(&'static str, &'static str), hearth_policy::Decision>,
+    /// The refusal's audit event, kept back until the load's transaction has ended: on SQLite
+    /// the load holds the only write lock, so the event cannot be written beside it.
+    refusal: Option<AuditEvent>,
+}
+
+impl Hearth {
+    /// Ends a bulk load that failed: rolls its transaction back, then records the refusal
+    /// that stopped it, if the gate refused it. Returns the original error.
+    pub(crate) async fn abandon_bulk(
+        &self,
+        session: Box<dyn hearth_store::ImportSession>,
+        decided: &mut BulkDecisions,
+        error: ServiceError,
+    ) -> ServiceError {
+        if let Err(rollback) = session.rollback().await {
+            tracing::warn!(error = %rollback, "rolling back a refused bulk load failed");
+        }
+        if let Some(event) = decided.refusal.take()
+            && let Err(audit) = self.store.append_audit_events(&[event]).await
+        {
+            return audit.into();
+        }
+        error
+    }
 }
 
 impl Hearth {
     /// Admits a batch of new rows for a bulk load: every group any row fills must be allowed,
-    /// or nothing is written. Returns the batch's audit event, for the load's own transaction.
+    /// or nothing is written. Returns the batch's audit event, for the load's own transaction;
+    /// a refusal's event waits in `decided` for `abandon_bulk`.
     pub(crate) async fn admit_bulk(
         &self,
         caller: &Caller,
         action: &str,
-        rows: &[(Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>)],
+        rows: &[BulkWrite],
         decided: &mut BulkDecisions,
     ) -> Result<AuditEvent> {
         let purpose = self.purpose_of(caller)?.to_string();
@@ -179,7 +214,8 @@ impl Hearth {
         for (groups, subject) in rows {
             for (record_type, group) in groups {
                 let key = (*record_type, group.name);
-                if !decided.decided.contains_key(&key) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = decided.decided.entry(key)
+                {
                     let view = RecordView {
                         record_type: record_type.to_string(),
                         record_id: "new".to_string(),
@@ -190,11 +226,12 @@ impl Hearth {
                             ..Default::default()
                         }),
                     };
+                    let purpose = group.loaded_for.unwrap_or(&purpose);
                     let decision = self
                         .gate
-                        .decide_record(caller.principal(), RecordAction::Create, &purpose, &view)
+                        .decide_record(caller.principal(), RecordAction::Create, purpose, &view)
                         .map_err(|e| ServiceError::Policy(e.to_string()))?;
-                    decided.decided.insert(key, decision);
+                    slot.insert(decision);
                 }
                 match decided.decided.get(&key) {
                     Some(decision) if decision.allowed => fields.push(group.name.to_string()),
@@ -215,7 +252,7 @@ impl Hearth {
         if !refusals.is_empty() {
             event.decision = "denied".to_string();
             event.reason = Some(refusals.join("; "));
-            self.store.append_audit_events(&[event]).await?;
+            decided.refusal = Some(event);
             return Err(ServiceError::Forbidden(refusals.join("; ")));
         }
         event.fields = fields;

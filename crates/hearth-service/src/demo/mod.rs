@@ -82,9 +82,27 @@ impl Hearth {
     }
 
     async fn insert_demo_contacts(&self, contacts: &[(String, ContactEntryFields)]) -> Result<u64> {
-        let caller = Caller::system("demo").for_purpose("customer_contact");
         let mut decided = BulkDecisions::default();
         let mut session = self.store.begin_import().await?;
+        match self
+            .load_demo_contacts(contacts, session.as_mut(), &mut decided)
+            .await
+        {
+            Ok(inserted) => {
+                session.commit().await?;
+                Ok(inserted)
+            }
+            Err(error) => Err(self.abandon_bulk(session, &mut decided, error).await),
+        }
+    }
+
+    async fn load_demo_contacts(
+        &self,
+        contacts: &[(String, ContactEntryFields)],
+        session: &mut dyn hearth_store::ImportSession,
+        decided: &mut BulkDecisions,
+    ) -> Result<u64> {
+        let caller = Caller::system("demo").for_purpose("customer_contact");
         let now = self.now();
         let mut inserted = 0;
         for chunk in contacts.chunks(2_000) {
@@ -117,13 +135,12 @@ impl Hearth {
                 })
                 .collect();
             let event = self
-                .admit_bulk(&caller, "contact.import", &writes, &mut decided)
+                .admit_bulk(&caller, "contact.import", &writes, decided)
                 .await?;
             session.append_audit(std::slice::from_ref(&event)).await?;
             inserted += entries.len() as u64;
             session.insert_contacts(&entries).await?;
         }
-        session.commit().await?;
         Ok(inserted)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Columns, RowError, RowKind};
 use crate::Result;
-use crate::access::{FieldGroup, Guarded};
+use crate::access::Guarded;
 use async_trait::async_trait;
 use hearth_core::FieldErrors;
 use hearth_core::records::{
@@ -11,7 +11,6 @@ use hearth_core::records::{
 use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct PeopleRows {
@@ -225,7 +224,7 @@ impl RowKind for PeopleRows {
 
     const ACTION: &'static str = "person.import";
 
-    fn writes(row: &Person) -> (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>) {
+    fn writes(row: &Person) -> crate::access::BulkWrite {
         let groups = row
             .groups_present()
             .into_iter()

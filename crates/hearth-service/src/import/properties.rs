@@ -3,12 +3,11 @@
 use super::people::{address, row_errors};
 use super::{Columns, RowError, RowKind};
 use crate::Result;
-use crate::access::{FieldGroup, Guarded};
+use crate::access::Guarded;
 use async_trait::async_trait;
 use hearth_core::records::{Property, PropertyInput, Source};
 use hearth_store::{ImportSession, RefKind};
 use jiff::Timestamp;
-use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct PropertyRows {
@@ -94,7 +93,7 @@ impl RowKind for PropertyRows {
 
     const ACTION: &'static str = "property.import";
 
-    fn writes(_row: &Property) -> (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>) {
+    fn writes(_row: &Property) -> crate::access::BulkWrite {
         let groups = Property::GROUPS
             .iter()
             .map(|g| (Property::RECORD_TYPE, g))

@@ -5,7 +5,7 @@
 use super::people::row_errors;
 use super::{Columns, RowError, RowKind};
 use crate::Result;
-use crate::access::{FieldGroup, Guarded};
+use crate::access::Guarded;
 use async_trait::async_trait;
 use hearth_core::records::{
     Household, HouseholdFields, MemberRelationship, Membership, MembershipFields, Tenancy,
@@ -227,7 +227,7 @@ impl RowKind for TenancyRows {
     const ACTION: &'static str = "tenancy.import";
 
     /// A tenancy row writes the tenancy and, the first time its household appears, the household.
-    fn writes(_row: &TenancyRow) -> (Vec<(&'static str, &'static FieldGroup)>, Option<Uuid>) {
+    fn writes(_row: &TenancyRow) -> crate::access::BulkWrite {
         let groups = Tenancy::GROUPS
             .iter()
             .map(|g| (Tenancy::RECORD_TYPE, g))
