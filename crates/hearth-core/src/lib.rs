@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O or reads the system clock: time comes in through [`clock::Clock`].
 
+pub mod access;
 pub mod actor;
 pub mod audit;
 pub mod clock;

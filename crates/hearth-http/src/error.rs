@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `invalid_input`, `not_found`, `conflict`, `bad_request` or `internal`.
+    /// `invalid_input`, `not_found`, `conflict`, `unauthenticated`, `forbidden`,
+    /// `purpose_required`, `unknown_purpose`, `rate_limited`, `bad_request` or `internal`.
     pub code: &'static str,
     pub message: String,
     /// For `invalid_input`: one entry per problem.
@@ -98,7 +99,31 @@ impl From<ServiceError> for ApiError {
                 message,
                 fields: vec![],
             },
-            ServiceError::Store(_) => Self {
+            ServiceError::PurposeRequired | ServiceError::UnknownPurpose(_) => Self {
+                status: StatusCode::BAD_REQUEST,
+                code,
+                message: format!("{err}; send it in the X-Hearth-Purpose header"),
+                fields: vec![],
+            },
+            ServiceError::Forbidden(_) => Self {
+                status: StatusCode::FORBIDDEN,
+                code,
+                message: err.to_string(),
+                fields: vec![],
+            },
+            ServiceError::Unauthenticated(_) => Self {
+                status: StatusCode::UNAUTHORIZED,
+                code,
+                message: err.to_string(),
+                fields: vec![],
+            },
+            ServiceError::RateLimited(_) => Self {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code,
+                message: err.to_string(),
+                fields: vec![],
+            },
+            ServiceError::Policy(_) | ServiceError::Store(_) => Self {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code,
                 message: err.to_string(),

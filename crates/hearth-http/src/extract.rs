@@ -82,3 +82,49 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         })
     }
 }
+
+/// The authenticated caller: a bearer token (`Authorization: Bearer hearth_...`) and the
+/// register purpose of this request (`X-Hearth-Purpose`). Routes that touch personal data take
+/// this; without a valid token the request stops here with a 401.
+pub struct Authed(pub hearth_service::Caller);
+
+/// The header naming the register purpose of a request.
+pub const PURPOSE_HEADER: &str = "x-hearth-purpose";
+
+impl FromRequestParts<hearth_service::Hearth> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        hearth: &hearth_service::Hearth,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthenticated =
+            |m: &str| ApiError::from(hearth_service::ServiceError::Unauthenticated(m.to_string()));
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| {
+                unauthenticated("sign in: send an API token as 'Authorization: Bearer <token>'")
+            })?
+            .to_str()
+            .map_err(|_| unauthenticated("the Authorization header is not readable text"))?;
+        let secret = header
+            .strip_prefix("Bearer ")
+            .ok_or_else(|| unauthenticated("the Authorization header must be 'Bearer <token>'"))?;
+        let mut caller = hearth.authenticate_token(secret.trim()).await?;
+        if let Some(purpose) = parts.headers.get(PURPOSE_HEADER) {
+            let purpose = purpose.to_str().map_err(|_| {
+                ApiError::status(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "unknown_purpose",
+                    "the X-Hearth-Purpose header is not readable text",
+                )
+            })?;
+            caller = caller.for_purpose(purpose.trim());
+        }
+        hearth.check_purpose(&caller)?;
+        Ok(Self(
+            caller.with_correlation_id(uuid::Uuid::new_v4().to_string()),
+        ))
+    }
+}

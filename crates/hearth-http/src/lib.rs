@@ -2,6 +2,7 @@
 //! `/api/openapi.json`, and Swagger UI at `/api/docs`. Handlers parse, call one service
 //! function, and map the result; no rule lives here.
 
+mod doc;
 mod error;
 mod extract;
 mod routes;
@@ -47,12 +48,15 @@ fn api() -> OpenApiRouter<Hearth> {
 
 /// The OpenAPI document, as committed in `docs/openapi.json`.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    let mut doc = api().split_for_parts().1;
+    doc::describe_gate(&mut doc);
+    doc
 }
 
 /// The whole application: API, document and Swagger UI, with security headers.
 pub fn app(hearth: Hearth) -> Router {
-    let (router, doc) = api().split_for_parts();
+    let (router, mut doc) = api().split_for_parts();
+    doc::describe_gate(&mut doc);
     router
         .with_state(hearth)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))

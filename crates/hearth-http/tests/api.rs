@@ -21,18 +21,47 @@ struct Api {
 async fn spawn(db: TestDb) -> Api {
     let register = hearth_core::register::default_register()
         .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
-    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+        .unwrap_or_else(|e| panic!("policy fits the register: {e}"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
     let addr = listener
         .local_addr()
         .unwrap_or_else(|e| panic!("local address: {e}"));
+    // These tests exercise records, not access: they act as the data protection officer
+    // answering a rights request, the one role every personal-data action is open to.
+    let (_, secret) = hearth
+        .create_api_token(
+            &hearth_service::Caller::operator("tester"),
+            &hearth_service::access::TokenRequest {
+                name: "api tests".into(),
+                roles: vec!["data_protection_officer".into()],
+                purposes: vec!["information_rights".into()],
+                valid_days: 1,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("token: {e}"));
     tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {secret}")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    headers.insert(
+        "x-hearth-purpose",
+        reqwest::header::HeaderValue::from_static("information_rights"),
+    );
     Api {
         backend: db.name,
         base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
+        http: reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}")),
         _db: db,
     }
 }

@@ -10,10 +10,29 @@ use std::sync::Arc;
 
 /// Starts the application on a fresh SQLite database; returns its base URL and the database.
 async fn spawn_sqlite() -> (String, hearth_testkit::TestDb) {
+    let (base, db, _) = spawn_with_token().await;
+    (base, db)
+}
+
+/// As `spawn_sqlite`, with the secret of an API token for a housing officer.
+async fn spawn_with_token() -> (String, hearth_testkit::TestDb, String) {
     let db = hearth_testkit::sqlite().await;
     let register = hearth_core::register::default_register()
         .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
-    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+        .unwrap_or_else(|e| panic!("policy fits the register: {e}"));
+    let (_, secret) = hearth
+        .create_api_token(
+            &hearth_service::Caller::operator("tester"),
+            &hearth_service::access::TokenRequest {
+                name: "document tests".into(),
+                roles: vec!["housing_officer".into()],
+                purposes: vec!["tenancy_management".into()],
+                valid_days: 1,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("token: {e}"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
@@ -21,7 +40,7 @@ async fn spawn_sqlite() -> (String, hearth_testkit::TestDb) {
         .local_addr()
         .unwrap_or_else(|e| panic!("local address: {e}"));
     tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
-    (format!("http://{addr}"), db)
+    (format!("http://{addr}"), db, secret)
 }
 
 fn document() -> Value {
@@ -50,6 +69,105 @@ fn committed_document_is_current() {
              Run `cargo run -p hearth -- openapi > docs/openapi.json` and commit the result."
         );
     }
+}
+
+/// A documented path with each `{parameter}` replaced by a fresh id.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|part| {
+            if part.starts_with('{') {
+                uuid::Uuid::new_v4().to_string()
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every documented operation: path, method and its description.
+fn operations(doc: &Value) -> Vec<(String, Method, Value)> {
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().cloned().unwrap_or_default() {
+        for (method, operation) in item.as_object().cloned().unwrap_or_default() {
+            if let Ok(verb) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) {
+                found.push((path.clone(), verb, operation));
+            }
+        }
+    }
+    found
+}
+
+/// Routes anyone may call: they hold no personal data.
+const OPEN_ROUTES: &[&str] = &["/health", "/api/register"];
+
+#[tokio::test]
+async fn every_route_with_personal_data_needs_a_token_and_a_purpose() {
+    let (base, _db, secret) = spawn_with_token().await;
+    let http = reqwest::Client::new();
+    let doc = document();
+    let mut problems = Vec::new();
+    let mut gated = 0;
+    for (path, verb, operation) in operations(&doc) {
+        let open = OPEN_ROUTES.iter().any(|p| path.starts_with(p));
+        let secured = operation["security"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty());
+        let names_purpose = operation["parameters"].as_array().is_some_and(|ps| {
+            ps.iter()
+                .any(|p| p["name"] == "X-Hearth-Purpose" && p["required"] == true)
+        });
+        if open {
+            if secured {
+                problems.push(format!(
+                    "{verb} {path}: an open route documented as needing a token"
+                ));
+            }
+            continue;
+        }
+        gated += 1;
+        if !secured || !names_purpose {
+            problems.push(format!(
+                "{verb} {path}: token or purpose header not documented"
+            ));
+        }
+        let url = format!("{base}{}", concrete(&path));
+        let body = serde_json::json!({});
+        let send = |request: reqwest::RequestBuilder| async {
+            let request = if verb == Method::POST || verb == Method::PUT {
+                request.json(&body)
+            } else {
+                request
+            };
+            request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{verb} {path}: {e}"))
+                .status()
+                .as_u16()
+        };
+        let without_token = send(http.request(verb.clone(), &url)).await;
+        let wrong_token = send(http.request(verb.clone(), &url).bearer_auth("not-a-token")).await;
+        let without_purpose = send(http.request(verb.clone(), &url).bearer_auth(&secret)).await;
+        let unknown_purpose = send(
+            http.request(verb.clone(), &url)
+                .bearer_auth(&secret)
+                .header("X-Hearth-Purpose", "gossip"),
+        )
+        .await;
+        if (without_token, wrong_token, without_purpose, unknown_purpose) != (401, 401, 400, 400) {
+            problems.push(format!(
+                "{verb} {path}: no token {without_token}, bad token {wrong_token}, \
+                 no purpose {without_purpose}, unknown purpose {unknown_purpose}"
+            ));
+        }
+    }
+    assert!(gated >= 15, "expected the record routes, found {gated}");
+    assert!(
+        problems.is_empty(),
+        "routes not behind the gate:\n  {}",
+        problems.join("\n  ")
+    );
 }
 
 #[tokio::test]

@@ -14,6 +14,24 @@ pub enum ServiceError {
     /// The change conflicts with the current state (a duplicate key or a stale version).
     #[error("{0}")]
     Conflict(String),
+    /// The caller named no purpose: every use of personal data needs one.
+    #[error("a purpose is required: name the register purpose this request is for")]
+    PurposeRequired,
+    /// The caller named a purpose the register does not hold.
+    #[error("unknown purpose '{0}': it is not in the register")]
+    UnknownPurpose(String),
+    /// The policy refuses this caller this action, for this purpose.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Too many failed sign-ins: wait before trying again.
+    #[error("too many failed sign-ins: try again in {0} seconds")]
+    RateLimited(u64),
+    /// The policy engine could not evaluate the request (a bug or a bad policy file).
+    #[error("policy evaluation failed: {0}")]
+    Policy(String),
     /// Something failed that the user cannot fix.
     #[error("store failure: {0}")]
     Store(StoreError),
@@ -26,7 +44,12 @@ impl ServiceError {
             Self::Invalid(_) => "invalid_input",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
-            Self::Store(_) => "internal",
+            Self::PurposeRequired => "purpose_required",
+            Self::UnknownPurpose(_) => "unknown_purpose",
+            Self::Forbidden(_) => "forbidden",
+            Self::Unauthenticated(_) => "unauthenticated",
+            Self::RateLimited(_) => "rate_limited",
+            Self::Policy(_) | Self::Store(_) => "internal",
         }
     }
 

@@ -2,6 +2,7 @@
 //! reference checks, versions, imports and demo data. Adapters (HTTP, CLI) call these and
 //! nothing else.
 
+pub mod access;
 mod audit;
 pub mod demo;
 mod error;
@@ -9,41 +10,91 @@ pub mod import;
 mod records;
 mod register;
 
+pub use access::{Caller, Visible};
 pub use audit::AuditVerification;
 pub use error::ServiceError;
+pub use hearth_policy::{DEFAULT_POLICY, PolicyError};
 
 pub use register::{RegisterSource, load_register_file};
 
 use hearth_core::clock::Clock;
 use hearth_core::register::Register;
+use hearth_policy::Gate;
 use hearth_store::Store;
 use std::sync::Arc;
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
-/// The application: a store, the register in force, and the clock.
+/// The application: a store, the register in force, the policy gate, and the clock. The store
+/// is private: adapters reach personal data only through services, which go through the gate.
 #[derive(Clone)]
 pub struct Hearth {
     store: Arc<dyn Store>,
     register: Arc<Register>,
+    gate: Arc<Gate>,
     clock: Arc<dyn Clock>,
 }
 
 impl Hearth {
-    pub fn new(store: Arc<dyn Store>, register: Arc<Register>, clock: Arc<dyn Clock>) -> Self {
-        Self {
+    /// Hearth with the shipped access policy.
+    pub fn new(
+        store: Arc<dyn Store>,
+        register: Arc<Register>,
+        clock: Arc<dyn Clock>,
+    ) -> std::result::Result<Self, PolicyError> {
+        Self::with_policy(store, register, clock, DEFAULT_POLICY, "shipped policy")
+    }
+
+    /// Hearth with a policy file, validated against the register before anything runs.
+    pub fn with_policy(
+        store: Arc<dyn Store>,
+        register: Arc<Register>,
+        clock: Arc<dyn Clock>,
+        policy: &str,
+        origin: &str,
+    ) -> std::result::Result<Self, PolicyError> {
+        let gate = Gate::new(&register, policy, origin)?;
+        let mut problems = Vec::new();
+        for (record_type, groups) in access::guarded::all_kinds() {
+            if register.record_type(record_type).is_none() {
+                problems.push(format!(
+                    "the register has no record type '{record_type}', which Hearth keeps"
+                ));
+            }
+            for category in groups.iter().flat_map(|g| g.categories.iter()) {
+                if register.data_category(category).is_none() {
+                    problems.push(format!("the register has no data category '{category}', which describes fields of {record_type}"));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(PolicyError { problems });
+        }
+        Ok(Self {
             store,
             register,
+            gate: Arc::new(gate),
             clock,
-        }
+        })
+    }
+
+    /// The Cedar schema derived from the register, for `hearth policy schema`.
+    pub fn policy_schema(&self) -> &str {
+        self.gate.schema_text()
+    }
+
+    /// The database's schema version, for the health check.
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(self.store.schema_versions().await?.1)
+    }
+
+    /// Which database this Hearth runs on.
+    pub fn backend_name(&self) -> &'static str {
+        self.store.backend().name()
     }
 
     pub fn register(&self) -> &Register {
         &self.register
-    }
-
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {

@@ -1,16 +1,65 @@
 //! People, properties, households, tenancies and the contact log: create, read, update, list.
 //! Updates take the version the caller last saw, when it has one, so edits are never lost.
+//! Every call goes through the policy gate and leaves an audit event.
 
+use crate::access::{Caller, Guarded, Visible};
 use crate::{Hearth, Result, ServiceError};
+use hearth_core::audit::AuditEvent;
 use hearth_core::identifiers::{NiNumber, Postcode, Uprn};
 use hearth_core::records::*;
+use hearth_policy::RecordAction;
 use hearth_store::{
     ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, TenancyQuery,
 };
 use uuid::Uuid;
 
 impl Hearth {
-    pub async fn create_person(&self, input: &PersonInput) -> Result<Person> {
+    /// Admits a new or changed record for writing: the audit event goes into the store with it.
+    async fn admit_write<T: Guarded>(
+        &self,
+        caller: &Caller,
+        action: RecordAction,
+        record: T,
+    ) -> Result<(Visible<T>, AuditEvent)> {
+        let mut admission = self.admit(caller, action, vec![record]).await?;
+        let visible = admission
+            .visible
+            .pop()
+            .ok_or_else(|| ServiceError::Forbidden("nothing to write".to_string()))?;
+        Ok((visible, admission.event))
+    }
+
+    /// Reads one record through the gate.
+    async fn read_one<T: Guarded>(&self, caller: &Caller, record: T) -> Result<Visible<T>> {
+        self.admit_read(caller, RecordAction::Read, vec![record])
+            .await?
+            .pop()
+            .ok_or_else(|| ServiceError::Forbidden("no policy allows this".to_string()))
+    }
+
+    /// Reads a page through the gate: records the caller may see nothing of are left out.
+    async fn search<T: Guarded>(
+        &self,
+        caller: &Caller,
+        page: Paged<T>,
+    ) -> Result<Paged<Visible<T>>> {
+        self.purpose_of(caller)?;
+        let items = self
+            .admit_read(caller, RecordAction::Search, page.items)
+            .await?;
+        Ok(Paged {
+            items,
+            page: page.page,
+            per_page: page.per_page,
+            total: page.total,
+        })
+    }
+
+    pub async fn create_person(
+        &self,
+        caller: &Caller,
+        input: &PersonInput,
+    ) -> Result<Visible<Person>> {
         let fields = input.validate(self.today())?;
         let now = self.now();
         let person = Person {
@@ -20,27 +69,38 @@ impl Hearth {
             updated_at: now,
             version: 1,
         };
+        let (_, event) = self
+            .admit_write(caller, RecordAction::Create, person.clone())
+            .await?;
         self.store
-            .insert_person(&person)
+            .insert_person(&person, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
-        Ok(person)
+        self.read_one(caller, person).await
     }
 
-    pub async fn get_person(&self, id: Uuid) -> Result<Person> {
+    async fn person_record(&self, id: Uuid) -> Result<Person> {
         self.store
             .get_person(id)
             .await?
             .ok_or(ServiceError::NotFound("person"))
     }
 
+    pub async fn get_person(&self, caller: &Caller, id: Uuid) -> Result<Visible<Person>> {
+        self.purpose_of(caller)?;
+        let person = self.person_record(id).await?;
+        self.read_one(caller, person).await
+    }
+
     pub async fn update_person(
         &self,
+        caller: &Caller,
         id: Uuid,
         input: &PersonInput,
         expected_version: Option<i64>,
-    ) -> Result<Person> {
-        let current = self.get_person(id).await?;
+    ) -> Result<Visible<Person>> {
+        self.purpose_of(caller)?;
+        let current = self.person_record(id).await?;
         let fields = input.validate(self.today())?;
         let expected = expected_version.unwrap_or(current.version);
         let person = Person {
@@ -49,23 +109,37 @@ impl Hearth {
             version: expected + 1,
             ..current
         };
+        let (_, event) = self
+            .admit_write(caller, RecordAction::Update, person.clone())
+            .await?;
         self.store
-            .update_person(&person, expected)
+            .update_person(&person, expected, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
-        Ok(person)
+        self.read_one(caller, person).await
     }
 
-    pub async fn list_people(&self, query: &PersonQuery, page: Page) -> Result<Paged<Person>> {
+    pub async fn list_people(
+        &self,
+        caller: &Caller,
+        query: &PersonQuery,
+        page: Page,
+    ) -> Result<Paged<Visible<Person>>> {
+        self.purpose_of(caller)?;
         let mut query = query.clone();
         // Searches use the stored forms, so "ab 12 34 56 c" finds AB123456C.
         query.ni_number = stored_form::<NiNumber>("ni_number", &query.ni_number)?;
         query.postcode = stored_form::<Postcode>("postcode", &query.postcode)?;
         query.uprn = stored_form::<Uprn>("uprn", &query.uprn)?;
-        Ok(self.store.list_people(&query, page).await?)
+        let found = self.store.list_people(&query, page).await?;
+        self.search(caller, found).await
     }
 
-    pub async fn create_property(&self, input: &PropertyInput) -> Result<Property> {
+    pub async fn create_property(
+        &self,
+        caller: &Caller,
+        input: &PropertyInput,
+    ) -> Result<Visible<Property>> {
         let fields = input.validate()?;
         let now = self.now();
         let property = Property {
@@ -75,27 +149,38 @@ impl Hearth {
             updated_at: now,
             version: 1,
         };
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Create, property.clone())
+            .await?;
         self.store
-            .insert_property(&property)
+            .insert_property(&property, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "uprn"))?;
-        Ok(property)
+        Ok(visible)
     }
 
-    pub async fn get_property(&self, id: Uuid) -> Result<Property> {
+    async fn property_record(&self, id: Uuid) -> Result<Property> {
         self.store
             .get_property(id)
             .await?
             .ok_or(ServiceError::NotFound("property"))
     }
 
+    pub async fn get_property(&self, caller: &Caller, id: Uuid) -> Result<Visible<Property>> {
+        self.purpose_of(caller)?;
+        let property = self.property_record(id).await?;
+        self.read_one(caller, property).await
+    }
+
     pub async fn update_property(
         &self,
+        caller: &Caller,
         id: Uuid,
         input: &PropertyInput,
         expected_version: Option<i64>,
-    ) -> Result<Property> {
-        let current = self.get_property(id).await?;
+    ) -> Result<Visible<Property>> {
+        self.purpose_of(caller)?;
+        let current = self.property_record(id).await?;
         let fields = input.validate()?;
         let expected = expected_version.unwrap_or(current.version);
         let property = Property {
@@ -104,25 +189,35 @@ impl Hearth {
             version: expected + 1,
             ..current
         };
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Update, property.clone())
+            .await?;
         self.store
-            .update_property(&property, expected)
+            .update_property(&property, expected, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "uprn"))?;
-        Ok(property)
+        Ok(visible)
     }
 
     pub async fn list_properties(
         &self,
+        caller: &Caller,
         query: &PropertyQuery,
         page: Page,
-    ) -> Result<Paged<Property>> {
+    ) -> Result<Paged<Visible<Property>>> {
+        self.purpose_of(caller)?;
         let mut query = query.clone();
         query.postcode = stored_form::<Postcode>("postcode", &query.postcode)?;
         query.uprn = stored_form::<Uprn>("uprn", &query.uprn)?;
-        Ok(self.store.list_properties(&query, page).await?)
+        let found = self.store.list_properties(&query, page).await?;
+        self.search(caller, found).await
     }
 
-    pub async fn create_household(&self, input: &HouseholdInput) -> Result<Household> {
+    pub async fn create_household(
+        &self,
+        caller: &Caller,
+        input: &HouseholdInput,
+    ) -> Result<Visible<Household>> {
         let fields = input.validate()?;
         let now = self.now();
         let household = Household {
@@ -133,27 +228,38 @@ impl Hearth {
             updated_at: now,
             version: 1,
         };
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Create, household.clone())
+            .await?;
         self.store
-            .insert_household(&household)
+            .insert_household(&household, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
-        Ok(household)
+        Ok(visible)
     }
 
-    pub async fn get_household(&self, id: Uuid) -> Result<Household> {
+    async fn household_record(&self, id: Uuid) -> Result<Household> {
         self.store
             .get_household(id)
             .await?
             .ok_or(ServiceError::NotFound("household"))
     }
 
+    pub async fn get_household(&self, caller: &Caller, id: Uuid) -> Result<Visible<Household>> {
+        self.purpose_of(caller)?;
+        let household = self.household_record(id).await?;
+        self.read_one(caller, household).await
+    }
+
     pub async fn update_household(
         &self,
+        caller: &Caller,
         id: Uuid,
         input: &HouseholdInput,
         expected_version: Option<i64>,
-    ) -> Result<Household> {
-        let current = self.get_household(id).await?;
+    ) -> Result<Visible<Household>> {
+        self.purpose_of(caller)?;
+        let current = self.household_record(id).await?;
         let fields = input.validate()?;
         let expected = expected_version.unwrap_or(current.version);
         let household = Household {
@@ -162,28 +268,36 @@ impl Hearth {
             version: expected + 1,
             ..current
         };
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Update, household.clone())
+            .await?;
         self.store
-            .update_household(&household, expected)
+            .update_household(&household, expected, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
-        Ok(household)
+        Ok(visible)
     }
 
     pub async fn list_households(
         &self,
+        caller: &Caller,
         query: &HouseholdQuery,
         page: Page,
-    ) -> Result<Paged<Household>> {
-        Ok(self.store.list_households(query, page).await?)
+    ) -> Result<Paged<Visible<Household>>> {
+        self.purpose_of(caller)?;
+        let found = self.store.list_households(query, page).await?;
+        self.search(caller, found).await
     }
 
     /// Adds a person to a household. A person cannot hold two open memberships of one household.
     pub async fn add_member(
         &self,
+        caller: &Caller,
         household_id: Uuid,
         input: &MembershipInput,
-    ) -> Result<Household> {
-        let household = self.get_household(household_id).await?;
+    ) -> Result<Visible<Household>> {
+        self.purpose_of(caller)?;
+        let household = self.household_record(household_id).await?;
         let fields = input.validate()?;
         if self.store.get_person(fields.person_id).await?.is_none() {
             return Err(ServiceError::field("person_id", "no person has this id"));
@@ -194,30 +308,47 @@ impl Hearth {
             fields,
         };
         check_one_open_membership(&household, &membership)?;
-        self.store.insert_membership(&membership).await?;
-        self.touch_household(household).await
+        let (_, mut event) = self
+            .admit_write(caller, RecordAction::Update, household.clone())
+            .await?;
+        event.action = "household.member_added".to_string();
+        event.person_ids = vec![membership.fields.person_id];
+        self.store.insert_membership(&membership, &event).await?;
+        self.touch_household(caller, household).await
     }
 
     /// A change of membership is a change of the household: its version moves on, so a client
     /// holding the old version learns that the household changed.
-    async fn touch_household(&self, household: Household) -> Result<Household> {
+    async fn touch_household(
+        &self,
+        caller: &Caller,
+        household: Household,
+    ) -> Result<Visible<Household>> {
         let expected = household.version;
         let touched = Household {
             updated_at: self.now(),
             version: expected + 1,
             ..household
         };
-        self.store.update_household(&touched, expected).await?;
-        self.get_household(touched.id).await
+        let (_, event) = self
+            .admit_write(caller, RecordAction::Update, touched.clone())
+            .await?;
+        self.store
+            .update_household(&touched, expected, &event)
+            .await?;
+        let reread = self.household_record(touched.id).await?;
+        self.read_one(caller, reread).await
     }
 
     /// Changes a membership, typically to record when the person left; history is kept.
     pub async fn update_member(
         &self,
+        caller: &Caller,
         household_id: Uuid,
         membership_id: Uuid,
         input: &MembershipInput,
-    ) -> Result<Household> {
+    ) -> Result<Visible<Household>> {
+        self.purpose_of(caller)?;
         let existing = self
             .store
             .get_membership(membership_id)
@@ -231,11 +362,16 @@ impl Hearth {
                 "cannot change: end this membership and add a new one",
             ));
         }
-        let household = self.get_household(household_id).await?;
+        let household = self.household_record(household_id).await?;
         let membership = Membership { fields, ..existing };
         check_one_open_membership(&household, &membership)?;
-        self.store.update_membership(&membership).await?;
-        self.touch_household(household).await
+        let (_, mut event) = self
+            .admit_write(caller, RecordAction::Update, household.clone())
+            .await?;
+        event.action = "household.member_changed".to_string();
+        event.person_ids = vec![membership.fields.person_id];
+        self.store.update_membership(&membership, &event).await?;
+        self.touch_household(caller, household).await
     }
 
     async fn check_tenancy_refs(&self, fields: &TenancyFields) -> Result<()> {
@@ -254,7 +390,12 @@ impl Hearth {
         errors.finish(()).map_err(ServiceError::Invalid)
     }
 
-    pub async fn create_tenancy(&self, input: &TenancyInput) -> Result<Tenancy> {
+    pub async fn create_tenancy(
+        &self,
+        caller: &Caller,
+        input: &TenancyInput,
+    ) -> Result<Visible<Tenancy>> {
+        self.purpose_of(caller)?;
         let fields = input.validate()?;
         self.check_tenancy_refs(&fields).await?;
         let now = self.now();
@@ -265,27 +406,38 @@ impl Hearth {
             updated_at: now,
             version: 1,
         };
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Create, tenancy.clone())
+            .await?;
         self.store
-            .insert_tenancy(&tenancy)
+            .insert_tenancy(&tenancy, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
-        Ok(tenancy)
+        Ok(visible)
     }
 
-    pub async fn get_tenancy(&self, id: Uuid) -> Result<Tenancy> {
+    async fn tenancy_record(&self, id: Uuid) -> Result<Tenancy> {
         self.store
             .get_tenancy(id)
             .await?
             .ok_or(ServiceError::NotFound("tenancy"))
     }
 
+    pub async fn get_tenancy(&self, caller: &Caller, id: Uuid) -> Result<Visible<Tenancy>> {
+        self.purpose_of(caller)?;
+        let tenancy = self.tenancy_record(id).await?;
+        self.read_one(caller, tenancy).await
+    }
+
     pub async fn update_tenancy(
         &self,
+        caller: &Caller,
         id: Uuid,
         input: &TenancyInput,
         expected_version: Option<i64>,
-    ) -> Result<Tenancy> {
-        let current = self.get_tenancy(id).await?;
+    ) -> Result<Visible<Tenancy>> {
+        self.purpose_of(caller)?;
+        let current = self.tenancy_record(id).await?;
         let fields = input.validate()?;
         self.check_tenancy_refs(&fields).await?;
         let expected = expected_version.unwrap_or(current.version);
@@ -295,18 +447,33 @@ impl Hearth {
             version: expected + 1,
             ..current
         };
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Update, tenancy.clone())
+            .await?;
         self.store
-            .update_tenancy(&tenancy, expected)
+            .update_tenancy(&tenancy, expected, &event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
-        Ok(tenancy)
+        Ok(visible)
     }
 
-    pub async fn list_tenancies(&self, query: &TenancyQuery, page: Page) -> Result<Paged<Tenancy>> {
-        Ok(self.store.list_tenancies(query, page).await?)
+    pub async fn list_tenancies(
+        &self,
+        caller: &Caller,
+        query: &TenancyQuery,
+        page: Page,
+    ) -> Result<Paged<Visible<Tenancy>>> {
+        self.purpose_of(caller)?;
+        let found = self.store.list_tenancies(query, page).await?;
+        self.search(caller, found).await
     }
 
-    pub async fn create_contact(&self, input: &ContactEntryInput) -> Result<ContactEntry> {
+    pub async fn create_contact(
+        &self,
+        caller: &Caller,
+        input: &ContactEntryInput,
+    ) -> Result<Visible<ContactEntry>> {
+        self.purpose_of(caller)?;
         let now = self.now();
         let fields = input.validate(now)?;
         if self.store.get_person(fields.person_id).await?.is_none() {
@@ -319,24 +486,35 @@ impl Hearth {
             updated_at: now,
             version: 1,
         };
-        self.store.insert_contact(&entry).await?;
-        Ok(entry)
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Create, entry.clone())
+            .await?;
+        self.store.insert_contact(&entry, &event).await?;
+        Ok(visible)
     }
 
-    pub async fn get_contact(&self, id: Uuid) -> Result<ContactEntry> {
+    async fn contact_record(&self, id: Uuid) -> Result<ContactEntry> {
         self.store
             .get_contact(id)
             .await?
             .ok_or(ServiceError::NotFound("contact"))
     }
 
+    pub async fn get_contact(&self, caller: &Caller, id: Uuid) -> Result<Visible<ContactEntry>> {
+        self.purpose_of(caller)?;
+        let entry = self.contact_record(id).await?;
+        self.read_one(caller, entry).await
+    }
+
     pub async fn update_contact(
         &self,
+        caller: &Caller,
         id: Uuid,
         input: &ContactEntryInput,
         expected_version: Option<i64>,
-    ) -> Result<ContactEntry> {
-        let current = self.get_contact(id).await?;
+    ) -> Result<Visible<ContactEntry>> {
+        self.purpose_of(caller)?;
+        let current = self.contact_record(id).await?;
         let now = self.now();
         // A correction that leaves out the time keeps when the contact happened.
         let mut input = input.clone();
@@ -361,21 +539,27 @@ impl Hearth {
             version: expected + 1,
             ..current
         };
-        self.store.update_contact(&entry, expected).await?;
-        Ok(entry)
+        let (visible, event) = self
+            .admit_write(caller, RecordAction::Update, entry.clone())
+            .await?;
+        self.store.update_contact(&entry, expected, &event).await?;
+        Ok(visible)
     }
 
     pub async fn list_contacts(
         &self,
+        caller: &Caller,
         query: &ContactQuery,
         page: Page,
-    ) -> Result<Paged<ContactEntry>> {
+    ) -> Result<Paged<Visible<ContactEntry>>> {
+        self.purpose_of(caller)?;
         if let Some(channel) = &query.channel {
             channel
                 .parse::<ContactChannel>()
                 .map_err(|e| ServiceError::field("channel", e))?;
         }
-        Ok(self.store.list_contacts(query, page).await?)
+        let found = self.store.list_contacts(query, page).await?;
+        self.search(caller, found).await
     }
 }
 

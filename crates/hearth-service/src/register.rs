@@ -76,6 +76,7 @@ impl Hearth {
             record_ids: vec![version.sha256.clone()],
             fields: vec![],
             correlation_id: None,
+            reason: None,
         };
         let changed = self.store.record_register_version(&version, &audit).await?;
         if changed {

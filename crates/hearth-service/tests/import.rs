@@ -3,8 +3,8 @@
 //! properties.
 
 use hearth_core::clock::ManualClock;
-use hearth_service::Hearth;
 use hearth_service::import::{ImportKind, ImportOptions, ImportReport, Silent, write_rejects};
+use hearth_service::{Caller, Hearth};
 use hearth_store::{HouseholdQuery, Page, PersonQuery, PropertyQuery, TenancyQuery};
 use hearth_testkit::{TestDb, all_backends, now};
 use std::sync::Arc;
@@ -16,6 +16,24 @@ fn app(db: &TestDb) -> Hearth {
         Arc::new(register),
         Arc::new(ManualClock::new(now())),
     )
+    .unwrap_or_else(|e| panic!("shipped policy fits the shipped register: {e}"))
+}
+
+/// A data protection officer answering a rights request: the one caller who may read every
+/// field, so these tests see exactly what was imported.
+fn reader() -> Caller {
+    let account = hearth_core::access::StaffAccount {
+        id: uuid::Uuid::now_v7(),
+        username: "dpo".into(),
+        display_name: "DPO".into(),
+        password_hash: String::new(),
+        roles: vec!["data_protection_officer".into()],
+        teams: vec![],
+        disabled: false,
+        created_at: now(),
+        updated_at: now(),
+    };
+    Caller::staff(&account).for_purpose("information_rights")
 }
 
 async fn import(hearth: &Hearth, kind: ImportKind, csv: &str, skip_invalid: bool) -> ImportReport {
@@ -25,6 +43,7 @@ async fn import(hearth: &Hearth, kind: ImportKind, csv: &str, skip_invalid: bool
     };
     hearth
         .import_csv(
+            &Caller::operator("tester").for_purpose(kind.default_purpose()),
             kind,
             std::io::Cursor::new(csv.to_string().into_bytes()),
             &options,
@@ -36,7 +55,7 @@ async fn import(hearth: &Hearth, kind: ImportKind, csv: &str, skip_invalid: bool
 
 async fn people_count(hearth: &Hearth) -> i64 {
     hearth
-        .list_people(&PersonQuery::default(), Page::new(1, 1))
+        .list_people(&reader(), &PersonQuery::default(), Page::new(1, 1))
         .await
         .map(|p| p.total)
         .unwrap_or(-1)
@@ -145,7 +164,7 @@ async fn rerunning_the_same_files_changes_nothing() {
             db.name
         );
         let before = hearth
-            .list_people(&PersonQuery::default(), Page::default())
+            .list_people(&reader(), &PersonQuery::default(), Page::default())
             .await
             .map(|p| p.items)
             .unwrap_or_default();
@@ -157,13 +176,14 @@ async fn rerunning_the_same_files_changes_nothing() {
             db.name
         );
         let after = hearth
-            .list_people(&PersonQuery::default(), Page::default())
+            .list_people(&reader(), &PersonQuery::default(), Page::default())
             .await
             .map(|p| p.items)
             .unwrap_or_default();
         assert_eq!(before, after, "{}: records untouched", db.name);
         let aisha = after
             .iter()
+            .filter_map(|p| p.full())
             .find(|p| p.fields.external_ref.as_deref() == Some("P1"))
             .map(|p| p.fields.clone());
         assert_eq!(
@@ -231,7 +251,7 @@ T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
         );
         assert_eq!(
             hearth
-                .list_tenancies(&TenancyQuery::default(), Page::default())
+                .list_tenancies(&reader(), &TenancyQuery::default(), Page::default())
                 .await
                 .map(|p| p.total)
                 .ok(),
@@ -256,6 +276,7 @@ T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
         );
         let household = hearth
             .list_households(
+                &reader(),
                 &HouseholdQuery {
                     external_ref: Some("H1".into()),
                     ..Default::default()
@@ -267,7 +288,9 @@ T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
             .and_then(|p| p.items.into_iter().next());
         let relationships: Vec<String> = household
             .map(|h| {
-                h.members
+                h.full()
+                    .map(|h| h.members.clone())
+                    .unwrap_or_default()
                     .iter()
                     .map(|m| m.fields.relationship.to_string())
                     .collect()
@@ -281,6 +304,7 @@ T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
         );
         let at_home = hearth
             .list_people(
+                &reader(),
                 &PersonQuery {
                     uprn: Some("100023336956".into()),
                     ..Default::default()
@@ -293,6 +317,7 @@ T3,100023336956,secure,2021-04-01,2020-01-01,H1,P1,,P4:cousin
         assert_eq!(at_home, Some(3), "{}", db.name);
         let by_postcode = hearth
             .list_properties(
+                &reader(),
                 &PropertyQuery {
                     postcode: Some("hd21ab".into()),
                     ..Default::default()
@@ -316,6 +341,7 @@ async fn a_header_with_unknown_or_missing_columns_is_refused_before_anything_hap
         };
         let err = hearth
             .import_csv(
+                &Caller::operator("tester").for_purpose("customer_record"),
                 ImportKind::People,
                 std::io::Cursor::new("external_ref,given_name,surname\nA,B,C\n"),
                 &options,
@@ -379,9 +405,14 @@ async fn demo_data_is_deterministic_valid_and_loads_once() {
             db.name
         );
         let with_children = hearth
-            .list_households(&HouseholdQuery::default(), Page::new(1, 200))
+            .list_households(&reader(), &HouseholdQuery::default(), Page::new(1, 200))
             .await
-            .map(|p| p.items)
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter_map(|h| h.full().cloned())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default();
         assert!(
             with_children.iter().any(|h| h

@@ -135,9 +135,13 @@ macro_rules! impl_store {
                 Ok((rows, total))
             }
 
-            async fn insert_row(&self, table: &crate::sql::Table, params: Vec<Param>) -> crate::Result<()> {
+            /// Inserts one row and its audit event in one transaction: both or neither.
+            async fn insert_row(&self, table: &crate::sql::Table, params: Vec<Param>, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                let mut tx = self.begin_write("audit").await?;
                 let sql = self.sql(&table.insert(1));
-                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), params).execute(&self.pool).await?;
+                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), params).execute(&mut *tx).await?;
+                self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -147,14 +151,19 @@ macro_rules! impl_store {
                 id: uuid::Uuid,
                 params: Vec<Param>,
                 expected_version: i64,
+                audit: &hearth_core::audit::AuditEvent,
             ) -> crate::Result<()> {
+                let mut tx = self.begin_write("audit").await?;
                 let sql = self.sql(&table.update());
                 let done = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), table.update_params(params, expected_version))
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
                 if done.rows_affected() == 1 {
+                    self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                    tx.commit().await?;
                     return Ok(());
                 }
+                drop(tx);
                 let exists_sql = self.sql(&format!("SELECT count(*) FROM {} WHERE id = $1::uuid", table.name));
                 let exists: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(exists_sql.as_str())).bind(id.to_string()).fetch_one(&self.pool).await?;
                 Err(if exists == 0 {
@@ -177,6 +186,7 @@ macro_rules! impl_store {
                     "INSERT INTO audit_events (seq, id, at, actor, action, event, prev_hash, hash) \
                      VALUES ($1, $2::uuid, $3::timestamptz, $4, $5, $6, $7, $8)",
                 );
+                let index = self.sql("INSERT INTO audit_event_people (person_id, seq) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING");
                 for event in events {
                     seq += 1;
                     let hash = hearth_core::audit::chain_hash(&prev, seq, event);
@@ -192,6 +202,13 @@ macro_rules! impl_store {
                         .bind(&hash)
                         .execute(&mut **tx)
                         .await?;
+                    for person_id in &event.person_ids {
+                        sqlx::query(sqlx::AssertSqlSafe(index.as_str()))
+                            .bind(person_id.to_string())
+                            .bind(seq)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
                     prev = hash;
                 }
                 Ok(())
@@ -233,12 +250,12 @@ macro_rules! impl_store {
                 Self::schema_versions_of(&self.pool).await
             }
 
-            async fn insert_person(&self, person: &hearth_core::records::Person) -> crate::Result<()> {
-                self.insert_row(&crate::sql::PEOPLE, crate::rows::person_params(person)).await
+            async fn insert_person(&self, person: &hearth_core::records::Person, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row(&crate::sql::PEOPLE, crate::rows::person_params(person), audit).await
             }
 
-            async fn update_person(&self, person: &hearth_core::records::Person, expected_version: i64) -> crate::Result<()> {
-                self.update_row(&crate::sql::PEOPLE, person.id, crate::rows::person_params(person), expected_version).await
+            async fn update_person(&self, person: &hearth_core::records::Person, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.update_row(&crate::sql::PEOPLE, person.id, crate::rows::person_params(person), expected_version, audit).await
             }
 
             async fn get_person(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Person>> {
@@ -263,12 +280,12 @@ macro_rules! impl_store {
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
-            async fn insert_property(&self, property: &hearth_core::records::Property) -> crate::Result<()> {
-                self.insert_row(&crate::sql::PROPERTIES, crate::rows::property_params(property)).await
+            async fn insert_property(&self, property: &hearth_core::records::Property, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row(&crate::sql::PROPERTIES, crate::rows::property_params(property), audit).await
             }
 
-            async fn update_property(&self, property: &hearth_core::records::Property, expected_version: i64) -> crate::Result<()> {
-                self.update_row(&crate::sql::PROPERTIES, property.id, crate::rows::property_params(property), expected_version).await
+            async fn update_property(&self, property: &hearth_core::records::Property, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.update_row(&crate::sql::PROPERTIES, property.id, crate::rows::property_params(property), expected_version, audit).await
             }
 
             async fn get_property(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Property>> {
@@ -293,12 +310,12 @@ macro_rules! impl_store {
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
-            async fn insert_household(&self, household: &hearth_core::records::Household) -> crate::Result<()> {
-                self.insert_row(&crate::sql::HOUSEHOLDS, crate::rows::household_params(household)).await
+            async fn insert_household(&self, household: &hearth_core::records::Household, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row(&crate::sql::HOUSEHOLDS, crate::rows::household_params(household), audit).await
             }
 
-            async fn update_household(&self, household: &hearth_core::records::Household, expected_version: i64) -> crate::Result<()> {
-                self.update_row(&crate::sql::HOUSEHOLDS, household.id, crate::rows::household_params(household), expected_version).await
+            async fn update_household(&self, household: &hearth_core::records::Household, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.update_row(&crate::sql::HOUSEHOLDS, household.id, crate::rows::household_params(household), expected_version, audit).await
             }
 
             async fn get_household(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Household>> {
@@ -333,11 +350,12 @@ macro_rules! impl_store {
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
-            async fn insert_membership(&self, membership: &hearth_core::records::Membership) -> crate::Result<()> {
-                self.insert_row(&crate::sql::MEMBERS, crate::rows::membership_params(membership)).await
+            async fn insert_membership(&self, membership: &hearth_core::records::Membership, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row(&crate::sql::MEMBERS, crate::rows::membership_params(membership), audit).await
             }
 
-            async fn update_membership(&self, membership: &hearth_core::records::Membership) -> crate::Result<()> {
+            async fn update_membership(&self, membership: &hearth_core::records::Membership, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                let mut tx = self.begin_write("audit").await?;
                 let sql = self.sql(
                     "UPDATE household_members SET relationship = $2::text, start_date = $3::date, end_date = $4::date \
                      WHERE id = $1::uuid",
@@ -347,21 +365,26 @@ macro_rules! impl_store {
                     .bind(membership.fields.relationship.as_str())
                     .bind(membership.fields.start_date.to_string())
                     .bind(membership.fields.end_date.map(|d| d.to_string()))
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::StoreError::NotFound) }
+                if done.rows_affected() != 1 {
+                    return Err(crate::StoreError::NotFound);
+                }
+                self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn get_membership(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Membership>> {
                 self.fetch_one_as::<crate::rows::MembershipRow>(&crate::sql::MEMBERS, id).await?.map(TryInto::try_into).transpose()
             }
 
-            async fn insert_tenancy(&self, tenancy: &hearth_core::records::Tenancy) -> crate::Result<()> {
-                self.insert_row(&crate::sql::TENANCIES, crate::rows::tenancy_params(tenancy)).await
+            async fn insert_tenancy(&self, tenancy: &hearth_core::records::Tenancy, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row(&crate::sql::TENANCIES, crate::rows::tenancy_params(tenancy), audit).await
             }
 
-            async fn update_tenancy(&self, tenancy: &hearth_core::records::Tenancy, expected_version: i64) -> crate::Result<()> {
-                self.update_row(&crate::sql::TENANCIES, tenancy.id, crate::rows::tenancy_params(tenancy), expected_version).await
+            async fn update_tenancy(&self, tenancy: &hearth_core::records::Tenancy, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.update_row(&crate::sql::TENANCIES, tenancy.id, crate::rows::tenancy_params(tenancy), expected_version, audit).await
             }
 
             async fn get_tenancy(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Tenancy>> {
@@ -386,12 +409,12 @@ macro_rules! impl_store {
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
-            async fn insert_contact(&self, entry: &hearth_core::records::ContactEntry) -> crate::Result<()> {
-                self.insert_row(&crate::sql::CONTACTS, crate::rows::contact_params(entry)).await
+            async fn insert_contact(&self, entry: &hearth_core::records::ContactEntry, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row(&crate::sql::CONTACTS, crate::rows::contact_params(entry), audit).await
             }
 
-            async fn update_contact(&self, entry: &hearth_core::records::ContactEntry, expected_version: i64) -> crate::Result<()> {
-                self.update_row(&crate::sql::CONTACTS, entry.id, crate::rows::contact_params(entry), expected_version).await
+            async fn update_contact(&self, entry: &hearth_core::records::ContactEntry, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.update_row(&crate::sql::CONTACTS, entry.id, crate::rows::contact_params(entry), expected_version, audit).await
             }
 
             async fn get_contact(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::ContactEntry>> {
@@ -485,13 +508,7 @@ macro_rules! impl_store {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.into_iter()
-                    .map(|(seq, event, prev_hash, hash)| {
-                        let event = serde_json::from_str(&event)
-                            .map_err(|e| crate::StoreError::Corrupt(format!("audit event {seq}: {e}")))?;
-                        Ok(hearth_core::audit::ChainedEvent { seq, event, prev_hash, hash })
-                    })
-                    .collect()
+                rows.into_iter().map(crate::rows::chained_event).collect()
             }
 
             async fn register_history(&self) -> crate::Result<Vec<crate::RegisterVersion>> {
@@ -578,8 +595,18 @@ macro_rules! impl_store {
                 $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::CONTACTS, rows).await
             }
 
+            async fn append_audit(&mut self, events: &[hearth_core::audit::AuditEvent]) -> crate::Result<()> {
+                $store::lock_in(&mut self.tx, "audit").await?;
+                self.store.append_audit(&mut self.tx, events).await
+            }
+
             async fn commit(self: Box<Self>) -> crate::Result<()> {
                 self.tx.commit().await?;
+                Ok(())
+            }
+
+            async fn rollback(self: Box<Self>) -> crate::Result<()> {
+                self.tx.rollback().await?;
                 Ok(())
             }
         }

@@ -6,6 +6,7 @@
 //! backend by one macro, so the two cannot drift apart. Bulk loading differs on purpose:
 //! batched multi-row INSERT on SQLite, COPY on PostgreSQL.
 
+mod access;
 mod backend;
 mod dialect;
 mod error;
@@ -15,6 +16,7 @@ mod rows;
 mod sql;
 mod sqlite;
 
+pub use access::AccessStore;
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use query::{
@@ -65,37 +67,90 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
 /// Everything Hearth keeps, behind one interface. Implementations hold no rules: validation,
 /// policy and audit live in the services that call this.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: AccessStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The highest migration this binary knows and the highest applied to the database.
     async fn schema_versions(&self) -> Result<(i64, i64)>;
 
-    async fn insert_person(&self, person: &Person) -> Result<()>;
-    async fn update_person(&self, person: &Person, expected_version: i64) -> Result<()>;
+    async fn insert_person(
+        &self,
+        person: &Person,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
+    async fn update_person(
+        &self,
+        person: &Person,
+        expected_version: i64,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
     async fn get_person(&self, id: Uuid) -> Result<Option<Person>>;
     async fn list_people(&self, query: &PersonQuery, page: Page) -> Result<Paged<Person>>;
 
-    async fn insert_property(&self, property: &Property) -> Result<()>;
-    async fn update_property(&self, property: &Property, expected_version: i64) -> Result<()>;
+    async fn insert_property(
+        &self,
+        property: &Property,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
+    async fn update_property(
+        &self,
+        property: &Property,
+        expected_version: i64,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
     async fn get_property(&self, id: Uuid) -> Result<Option<Property>>;
     async fn list_properties(&self, query: &PropertyQuery, page: Page) -> Result<Paged<Property>>;
 
-    async fn insert_household(&self, household: &Household) -> Result<()>;
-    async fn update_household(&self, household: &Household, expected_version: i64) -> Result<()>;
+    async fn insert_household(
+        &self,
+        household: &Household,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
+    async fn update_household(
+        &self,
+        household: &Household,
+        expected_version: i64,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
     async fn get_household(&self, id: Uuid) -> Result<Option<Household>>;
     async fn list_households(&self, query: &HouseholdQuery, page: Page)
     -> Result<Paged<Household>>;
-    async fn insert_membership(&self, membership: &Membership) -> Result<()>;
-    async fn update_membership(&self, membership: &Membership) -> Result<()>;
+    async fn insert_membership(
+        &self,
+        membership: &Membership,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
+    async fn update_membership(
+        &self,
+        membership: &Membership,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
     async fn get_membership(&self, id: Uuid) -> Result<Option<Membership>>;
 
-    async fn insert_tenancy(&self, tenancy: &Tenancy) -> Result<()>;
-    async fn update_tenancy(&self, tenancy: &Tenancy, expected_version: i64) -> Result<()>;
+    async fn insert_tenancy(
+        &self,
+        tenancy: &Tenancy,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
+    async fn update_tenancy(
+        &self,
+        tenancy: &Tenancy,
+        expected_version: i64,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
     async fn get_tenancy(&self, id: Uuid) -> Result<Option<Tenancy>>;
     async fn list_tenancies(&self, query: &TenancyQuery, page: Page) -> Result<Paged<Tenancy>>;
 
-    async fn insert_contact(&self, entry: &ContactEntry) -> Result<()>;
-    async fn update_contact(&self, entry: &ContactEntry, expected_version: i64) -> Result<()>;
+    async fn insert_contact(
+        &self,
+        entry: &ContactEntry,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
+    async fn update_contact(
+        &self,
+        entry: &ContactEntry,
+        expected_version: i64,
+        audit: &hearth_core::audit::AuditEvent,
+    ) -> Result<()>;
     async fn get_contact(&self, id: Uuid) -> Result<Option<ContactEntry>>;
     async fn list_contacts(&self, query: &ContactQuery, page: Page) -> Result<Paged<ContactEntry>>;
 
@@ -143,7 +198,11 @@ pub trait ImportSession: Send {
     async fn insert_memberships(&mut self, memberships: &[Membership]) -> Result<()>;
     async fn insert_tenancies(&mut self, tenancies: &[Tenancy]) -> Result<()>;
     async fn insert_contacts(&mut self, entries: &[ContactEntry]) -> Result<()>;
+    /// Appends audit events inside the import's own transaction.
+    async fn append_audit(&mut self, events: &[hearth_core::audit::AuditEvent]) -> Result<()>;
     async fn commit(self: Box<Self>) -> Result<()>;
+    /// Ends the session, discarding everything it wrote, and releases the write lock at once.
+    async fn rollback(self: Box<Self>) -> Result<()>;
 }
 
 /// The kinds of record that carry an external key: people, households and tenancies by their

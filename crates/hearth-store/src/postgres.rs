@@ -56,6 +56,15 @@ impl PgStore {
     }
 
     /// A transaction holding a transaction-scoped advisory lock named after its purpose.
+    /// Takes a named write lock inside a transaction that already holds another.
+    async fn lock_in(tx: &mut Transaction<'static, Postgres>, name: &str) -> Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(format!("hearth:{name}"))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     async fn begin_write(&self, purpose: &str) -> Result<Transaction<'static, Postgres>> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
@@ -117,3 +126,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres, PgImport, Backend::Postgres);
+crate::access::impl_access_store!(PgStore);

@@ -508,6 +508,20 @@ impl TryFrom<RegisterVersionRow> for crate::RegisterVersion {
     }
 }
 
+/// An audit row as read back: its place in the chain and the event it holds.
+pub fn chained_event(
+    (seq, event, prev_hash, hash): (i64, String, String, String),
+) -> Result<hearth_core::audit::ChainedEvent, StoreError> {
+    let event = serde_json::from_str(&event)
+        .map_err(|e| StoreError::Corrupt(format!("audit event {seq}: {e}")))?;
+    Ok(hearth_core::audit::ChainedEvent {
+        seq,
+        event,
+        prev_hash,
+        hash,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

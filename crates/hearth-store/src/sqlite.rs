@@ -61,6 +61,12 @@ impl SqliteStore {
     }
 
     /// SQLite has one writer: taking the lock at BEGIN avoids a failed upgrade later.
+    /// Takes a named write lock inside a transaction. SQLite's BEGIN IMMEDIATE already holds
+    /// the only write lock there is.
+    async fn lock_in(_tx: &mut Transaction<'static, Sqlite>, _name: &str) -> Result<()> {
+        Ok(())
+    }
+
     async fn begin_write(&self, _purpose: &str) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
@@ -100,3 +106,4 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Sqlite, SqliteImport, Backend::Sqlite);
+crate::access::impl_access_store!(SqliteStore);

@@ -23,6 +23,7 @@ fn audit(actor: &str) -> hearth_core::audit::AuditEvent {
         record_ids: vec![],
         fields: vec![],
         correlation_id: None,
+        reason: None,
     }
 }
 
@@ -92,7 +93,7 @@ async fn people_round_trip_with_every_field_and_detect_concurrent_updates() {
         });
         let original = person(input);
         db.store
-            .insert_person(&original)
+            .insert_person(&original, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{}: insert: {e}", db.name));
         let loaded = db.store.get_person(original.id).await.ok().flatten();
@@ -108,11 +109,14 @@ async fn people_round_trip_with_every_field_and_detect_concurrent_updates() {
         changed.fields.family_name = "Rahman-Shah".into();
         changed.version = 2;
         assert!(
-            db.store.update_person(&changed, 1).await.is_ok(),
+            db.store
+                .update_person(&changed, 1, &audit("test"))
+                .await
+                .is_ok(),
             "{}: first update",
             db.name
         );
-        let stale = db.store.update_person(&changed, 1).await;
+        let stale = db.store.update_person(&changed, 1, &audit("test")).await;
         assert!(
             matches!(stale, Err(StoreError::VersionConflict { expected: 1 })),
             "{}: stale update {stale:?}",
@@ -121,7 +125,7 @@ async fn people_round_trip_with_every_field_and_detect_concurrent_updates() {
         let missing = person(person_input("No", "One"));
         assert!(
             matches!(
-                db.store.update_person(&missing, 1).await,
+                db.store.update_person(&missing, 1, &audit("test")).await,
                 Err(StoreError::NotFound)
             ),
             "{}",
@@ -162,7 +166,7 @@ async fn people_search_by_name_postcode_ni_number_and_uprn_with_pages() {
         let joan = person(person_input("Joan", "Smithson"));
         let kemi = person(person_input("Oluwakemi", "Adeyemi"));
         for p in [&john, &joan, &kemi] {
-            s.insert_person(p)
+            s.insert_person(p, &audit("test"))
                 .await
                 .unwrap_or_else(|e| panic!("{}: {e}", db.name));
         }
@@ -228,19 +232,22 @@ async fn people_search_by_name_postcode_ni_number_and_uprn_with_pages() {
 
         // UPRN: people in a household with a tenancy of that property.
         let home = property("100023336956", "10 Beech Avenue", "HD2 1AB");
-        s.insert_property(&home)
+        s.insert_property(&home, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let hh = household("HH-1");
-        s.insert_household(&hh)
+        s.insert_household(&hh, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        s.insert_membership(&membership(
-            hh.id,
-            kemi.id,
-            MemberRelationship::LeadTenant,
-            date(2020, 4, 1),
-        ))
+        s.insert_membership(
+            &membership(
+                hh.id,
+                kemi.id,
+                MemberRelationship::LeadTenant,
+                date(2020, 4, 1),
+            ),
+            &audit("test"),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         let tenancy = Tenancy {
@@ -258,7 +265,7 @@ async fn people_search_by_name_postcode_ni_number_and_uprn_with_pages() {
             updated_at: now(),
             version: 1,
         };
-        s.insert_tenancy(&tenancy)
+        s.insert_tenancy(&tenancy, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
@@ -307,10 +314,12 @@ async fn households_keep_membership_history_and_tenancies_know_when_they_are_cur
             person(person_input("Niamh", "Byrne")),
         );
         for p in [&lead, &joint, &child] {
-            s.insert_person(p).await.unwrap_or_else(|e| panic!("{e}"));
+            s.insert_person(p, &audit("test"))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         let hh = household("HH-BYRNE");
-        s.insert_household(&hh)
+        s.insert_household(&hh, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let mut left = membership(
@@ -329,12 +338,12 @@ async fn households_keep_membership_history_and_tenancies_know_when_they_are_cur
             left.clone(),
             membership(hh.id, child.id, MemberRelationship::Child, date(2016, 7, 1)),
         ] {
-            s.insert_membership(&m)
+            s.insert_membership(&m, &audit("test"))
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
         }
         left.fields.end_date = Some(date(2023, 3, 31));
-        s.update_membership(&left)
+        s.update_membership(&left, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let loaded = s
@@ -375,7 +384,7 @@ async fn households_keep_membership_history_and_tenancies_know_when_they_are_cur
         );
 
         let home = property("10090012345", "3 Mill Lane", "WF13 1AA");
-        s.insert_property(&home)
+        s.insert_property(&home, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let ended = Tenancy {
@@ -405,10 +414,10 @@ async fn households_keep_membership_history_and_tenancies_know_when_they_are_cur
             },
             ..ended.clone()
         };
-        s.insert_tenancy(&ended)
+        s.insert_tenancy(&ended, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        s.insert_tenancy(&current)
+        s.insert_tenancy(&current, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let on = |d| TenancyQuery {
@@ -457,13 +466,13 @@ async fn keys_are_unique_and_references_must_exist() {
     for db in all_backends().await {
         let s = &db.store;
         let home = property("1234", "1 Test Row", "HD1 1AA");
-        s.insert_property(&home)
+        s.insert_property(&home, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let same_uprn = property("1234", "Elsewhere", "HD1 1AB");
         assert!(
             matches!(
-                s.insert_property(&same_uprn).await,
+                s.insert_property(&same_uprn, &audit("test")).await,
                 Err(StoreError::Duplicate(_))
             ),
             "{}: UPRN unique",
@@ -471,12 +480,12 @@ async fn keys_are_unique_and_references_must_exist() {
         );
         let mut a = person_input("A", "One");
         a.external_ref = Some("EXT-1".into());
-        s.insert_person(&person(a.clone()))
+        s.insert_person(&person(a.clone()), &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(
             matches!(
-                s.insert_person(&person(a)).await,
+                s.insert_person(&person(a), &audit("test")).await,
                 Err(StoreError::Duplicate(_))
             ),
             "{}: external_ref unique",
@@ -498,7 +507,7 @@ async fn keys_are_unique_and_references_must_exist() {
         };
         assert!(
             matches!(
-                s.insert_contact(&orphan).await,
+                s.insert_contact(&orphan, &audit("test")).await,
                 Err(StoreError::MissingReference(_))
             ),
             "{}: contact needs a person",
@@ -524,7 +533,9 @@ async fn contact_log_lists_newest_first_per_person() {
     for db in all_backends().await {
         let s = &db.store;
         let p = person(person_input("Tomasz", "Nowak"));
-        s.insert_person(&p).await.unwrap_or_else(|e| panic!("{e}"));
+        s.insert_person(&p, &audit("test"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let entry = |hours: i64, channel| ContactEntry {
             id: Uuid::now_v7(),
             fields: ContactEntryFields {
@@ -543,10 +554,10 @@ async fn contact_log_lists_newest_first_per_person() {
             entry(48, ContactChannel::Letter),
             entry(1, ContactChannel::Webchat),
         );
-        s.insert_contact(&old)
+        s.insert_contact(&old, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        s.insert_contact(&new)
+        s.insert_contact(&new, &audit("test"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let listed = s

@@ -51,6 +51,9 @@ enum Command {
     /// Verify the tamper-evident audit log.
     #[command(subcommand)]
     Audit(cli::audit::AuditCommand),
+    /// API tokens for machine clients.
+    #[command(subcommand)]
+    Token(cli::token::TokenCommand),
     /// Measure performance against its lower bound.
     #[command(subcommand)]
     Bench(cli::bench::BenchCommand),

@@ -33,6 +33,10 @@ pub struct AuditEvent {
     /// Field names concerned, never their values.
     pub fields: Vec<String>,
     pub correlation_id: Option<String>,
+    /// Why a request was refused or fields withheld: the policies that decided. Absent on
+    /// events that need no explanation, so events written before it existed hash the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An event as stored: its place in the chain and the hashes that bind it there.
@@ -124,6 +128,7 @@ mod tests {
             record_ids: vec![],
             fields: vec![],
             correlation_id: None,
+            reason: None,
         }
     }
 

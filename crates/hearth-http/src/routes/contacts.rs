@@ -1,8 +1,8 @@
 //! `/api/contacts`: the contact log.
 
-use super::{ListResponse, versioned};
+use super::{ListResponse, Listing, versioned};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, Id, IfMatch, Query};
+use crate::extract::{Authed, Body, Id, IfMatch, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -32,36 +32,49 @@ pub struct ContactSearch {
     responses((status = 200, body = ListResponse<ContactEntry>), (status = 422, body = ErrorBody)))]
 async fn list_contacts(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Query(q): Query<ContactSearch>,
-) -> Result<axum::Json<ListResponse<ContactEntry>>, ApiError> {
+) -> Result<axum::Json<Listing>, ApiError> {
     let query = ContactQuery {
         person_id: q.person_id,
         channel: q.channel,
     };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(hearth.list_contacts(&query, page).await?.into()))
+    Ok(axum::Json(Listing::from(
+        hearth.list_contacts(&caller, &query, page).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/contacts", tag = "contacts", request_body = ContactEntryInput,
     responses((status = 201, body = ContactEntry), (status = 422, body = ErrorBody)))]
 async fn create_contact(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Body(input): Body<ContactEntryInput>,
 ) -> Result<Response, ApiError> {
-    let entry = hearth.create_contact(&input).await?;
+    let entry = hearth.create_contact(&caller, &input).await?;
     Ok(versioned(
         StatusCode::CREATED,
-        entry.version,
-        Some(format!("/api/contacts/{}", entry.id)),
-        entry,
+        entry.version(),
+        Some(format!("/api/contacts/{}", entry.id())),
+        entry.to_json(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/contacts/{id}", tag = "contacts", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ContactEntry), (status = 404, body = ErrorBody)))]
-async fn get_contact(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response, ApiError> {
-    let entry = hearth.get_contact(id).await?;
-    Ok(versioned(StatusCode::OK, entry.version, None, entry))
+async fn get_contact(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let entry = hearth.get_contact(&caller, id).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        entry.version(),
+        None,
+        entry.to_json(),
+    ))
 }
 
 /// Corrects a contact-log entry; it stays with the same person.
@@ -70,10 +83,16 @@ async fn get_contact(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respons
     responses((status = 200, body = ContactEntry), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_contact(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Id(id): Id,
     IfMatch(version): IfMatch,
     Body(input): Body<ContactEntryInput>,
 ) -> Result<Response, ApiError> {
-    let entry = hearth.update_contact(id, &input, version).await?;
-    Ok(versioned(StatusCode::OK, entry.version, None, entry))
+    let entry = hearth.update_contact(&caller, id, &input, version).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        entry.version(),
+        None,
+        entry.to_json(),
+    ))
 }

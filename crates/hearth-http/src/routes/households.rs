@@ -1,8 +1,8 @@
 //! `/api/households`: households and their membership history.
 
-use super::{ListResponse, versioned};
+use super::{ListResponse, Listing, versioned};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, Id, IfMatch, Query};
+use crate::extract::{Authed, Body, Id, IfMatch, Query};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -35,43 +35,49 @@ pub struct HouseholdSearch {
     responses((status = 200, body = ListResponse<Household>), (status = 422, body = ErrorBody)))]
 async fn list_households(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Query(q): Query<HouseholdSearch>,
-) -> Result<axum::Json<ListResponse<Household>>, ApiError> {
+) -> Result<axum::Json<Listing>, ApiError> {
     let query = HouseholdQuery {
         name: q.name,
         external_ref: q.external_ref,
         person_id: q.person_id,
     };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(
-        hearth.list_households(&query, page).await?.into(),
-    ))
+    Ok(axum::Json(Listing::from(
+        hearth.list_households(&caller, &query, page).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/households", tag = "households", request_body = HouseholdInput,
     responses((status = 201, body = Household), (status = 422, body = ErrorBody)))]
 async fn create_household(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Body(input): Body<HouseholdInput>,
 ) -> Result<Response, ApiError> {
-    let household = hearth.create_household(&input).await?;
+    let household = hearth.create_household(&caller, &input).await?;
     Ok(versioned(
         StatusCode::CREATED,
-        household.version,
-        Some(format!("/api/households/{}", household.id)),
-        household,
+        household.version(),
+        Some(format!("/api/households/{}", household.id())),
+        household.to_json(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/households/{id}", tag = "households", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Household), (status = 404, body = ErrorBody)))]
-async fn get_household(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response, ApiError> {
-    let household = hearth.get_household(id).await?;
+async fn get_household(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let household = hearth.get_household(&caller, id).await?;
     Ok(versioned(
         StatusCode::OK,
-        household.version,
+        household.version(),
         None,
-        household,
+        household.to_json(),
     ))
 }
 
@@ -80,16 +86,19 @@ async fn get_household(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respo
     responses((status = 200, body = Household), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_household(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Id(id): Id,
     IfMatch(version): IfMatch,
     Body(input): Body<HouseholdInput>,
 ) -> Result<Response, ApiError> {
-    let household = hearth.update_household(id, &input, version).await?;
+    let household = hearth
+        .update_household(&caller, id, &input, version)
+        .await?;
     Ok(versioned(
         StatusCode::OK,
-        household.version,
+        household.version(),
         None,
-        household,
+        household.to_json(),
     ))
 }
 
@@ -99,15 +108,16 @@ async fn update_household(
     responses((status = 201, body = Household), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_member(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Id(id): Id,
     Body(input): Body<MembershipInput>,
 ) -> Result<Response, ApiError> {
-    let household = hearth.add_member(id, &input).await?;
+    let household = hearth.add_member(&caller, id, &input).await?;
     Ok(versioned(
         StatusCode::CREATED,
-        household.version,
+        household.version(),
         None,
-        household,
+        household.to_json(),
     ))
 }
 
@@ -117,17 +127,18 @@ async fn add_member(
     responses((status = 200, body = Household), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_member(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Path((id, member_id)): Path<(String, String)>,
     Body(input): Body<MembershipInput>,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::from(ServiceError::NotFound("membership"));
     let id = id.parse().map_err(|_| not_found())?;
     let member_id = member_id.parse().map_err(|_| not_found())?;
-    let household = hearth.update_member(id, member_id, &input).await?;
+    let household = hearth.update_member(&caller, id, member_id, &input).await?;
     Ok(versioned(
         StatusCode::OK,
-        household.version,
+        household.version(),
         None,
-        household,
+        household.to_json(),
     ))
 }

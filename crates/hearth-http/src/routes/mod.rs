@@ -24,10 +24,26 @@ pub struct ListResponse<T: ToSchema> {
     pub total: i64,
 }
 
-impl<T: ToSchema> From<hearth_store::Paged<T>> for ListResponse<T> {
-    fn from(p: hearth_store::Paged<T>) -> Self {
+/// A page as sent: each record with the fields the caller may not see taken out. Its shape is
+/// documented as [`ListResponse`].
+#[derive(Debug, Serialize)]
+pub struct Listing {
+    pub items: Vec<serde_json::Value>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+impl<T: hearth_service::access::Guarded> From<hearth_store::Paged<hearth_service::Visible<T>>>
+    for Listing
+{
+    fn from(p: hearth_store::Paged<hearth_service::Visible<T>>) -> Self {
         Self {
-            items: p.items,
+            items: p
+                .items
+                .iter()
+                .map(hearth_service::Visible::to_json)
+                .collect(),
             page: p.page,
             per_page: p.per_page,
             total: p.total,

@@ -1,8 +1,8 @@
 //! `/api/people`: create, read, update and search people.
 
-use super::{ListResponse, versioned};
+use super::{ListResponse, Listing, versioned};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, Id, IfMatch, Query};
+use crate::extract::{Authed, Body, Id, IfMatch, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -41,8 +41,9 @@ pub struct PersonSearch {
     responses((status = 200, body = ListResponse<Person>), (status = 422, body = ErrorBody)))]
 async fn list_people(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Query(q): Query<PersonSearch>,
-) -> Result<axum::Json<ListResponse<Person>>, ApiError> {
+) -> Result<axum::Json<Listing>, ApiError> {
     let query = PersonQuery {
         name: q.name,
         postcode: q.postcode,
@@ -51,29 +52,41 @@ async fn list_people(
         external_ref: q.external_ref,
     };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(hearth.list_people(&query, page).await?.into()))
+    Ok(axum::Json(Listing::from(
+        hearth.list_people(&caller, &query, page).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/people", tag = "people", request_body = PersonInput,
     responses((status = 201, body = Person), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_person(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Body(input): Body<PersonInput>,
 ) -> Result<Response, ApiError> {
-    let person = hearth.create_person(&input).await?;
+    let person = hearth.create_person(&caller, &input).await?;
     Ok(versioned(
         StatusCode::CREATED,
-        person.version,
-        Some(format!("/api/people/{}", person.id)),
-        person,
+        person.version(),
+        Some(format!("/api/people/{}", person.id())),
+        person.to_json(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/people/{id}", tag = "people", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Person), (status = 404, body = ErrorBody)))]
-async fn get_person(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response, ApiError> {
-    let person = hearth.get_person(id).await?;
-    Ok(versioned(StatusCode::OK, person.version, None, person))
+async fn get_person(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let person = hearth.get_person(&caller, id).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        person.version(),
+        None,
+        person.to_json(),
+    ))
 }
 
 /// Replaces a person's details. Send `If-Match` with the version from the ETag to be sure
@@ -83,10 +96,16 @@ async fn get_person(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response
     responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_person(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Id(id): Id,
     IfMatch(version): IfMatch,
     Body(input): Body<PersonInput>,
 ) -> Result<Response, ApiError> {
-    let person = hearth.update_person(id, &input, version).await?;
-    Ok(versioned(StatusCode::OK, person.version, None, person))
+    let person = hearth.update_person(&caller, id, &input, version).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        person.version(),
+        None,
+        person.to_json(),
+    ))
 }

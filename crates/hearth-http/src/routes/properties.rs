@@ -1,8 +1,8 @@
 //! `/api/properties`: properties keyed by UPRN.
 
-use super::{ListResponse, versioned};
+use super::{ListResponse, Listing, versioned};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, Id, IfMatch, Query};
+use crate::extract::{Authed, Body, Id, IfMatch, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -32,39 +32,50 @@ pub struct PropertySearch {
     responses((status = 200, body = ListResponse<Property>), (status = 422, body = ErrorBody)))]
 async fn list_properties(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Query(q): Query<PropertySearch>,
-) -> Result<axum::Json<ListResponse<Property>>, ApiError> {
+) -> Result<axum::Json<Listing>, ApiError> {
     let query = PropertyQuery {
         uprn: q.uprn,
         postcode: q.postcode,
         address: q.address,
     };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(
-        hearth.list_properties(&query, page).await?.into(),
-    ))
+    Ok(axum::Json(Listing::from(
+        hearth.list_properties(&caller, &query, page).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/properties", tag = "properties", request_body = PropertyInput,
     responses((status = 201, body = Property), (status = 422, body = ErrorBody)))]
 async fn create_property(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Body(input): Body<PropertyInput>,
 ) -> Result<Response, ApiError> {
-    let property = hearth.create_property(&input).await?;
+    let property = hearth.create_property(&caller, &input).await?;
     Ok(versioned(
         StatusCode::CREATED,
-        property.version,
-        Some(format!("/api/properties/{}", property.id)),
-        property,
+        property.version(),
+        Some(format!("/api/properties/{}", property.id())),
+        property.to_json(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/properties/{id}", tag = "properties", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Property), (status = 404, body = ErrorBody)))]
-async fn get_property(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response, ApiError> {
-    let property = hearth.get_property(id).await?;
-    Ok(versioned(StatusCode::OK, property.version, None, property))
+async fn get_property(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let property = hearth.get_property(&caller, id).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        property.version(),
+        None,
+        property.to_json(),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/properties/{id}", tag = "properties", request_body = PropertyInput,
@@ -72,10 +83,16 @@ async fn get_property(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respon
     responses((status = 200, body = Property), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_property(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Id(id): Id,
     IfMatch(version): IfMatch,
     Body(input): Body<PropertyInput>,
 ) -> Result<Response, ApiError> {
-    let property = hearth.update_property(id, &input, version).await?;
-    Ok(versioned(StatusCode::OK, property.version, None, property))
+    let property = hearth.update_property(&caller, id, &input, version).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        property.version(),
+        None,
+        property.to_json(),
+    ))
 }

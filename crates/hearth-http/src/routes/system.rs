@@ -24,14 +24,10 @@ pub struct Health {
 
 #[utoipa::path(get, path = "/health", tag = "system", responses((status = 200, body = Health), (status = 500)))]
 async fn health(State(hearth): State<Hearth>) -> Result<Json<Health>, ApiError> {
-    let (_, schema_version) = hearth
-        .store()
-        .schema_versions()
-        .await
-        .map_err(|e| ApiError::from(hearth_service::ServiceError::Store(e)))?;
+    let schema_version = hearth.schema_version().await?;
     Ok(Json(Health {
         status: "ok",
-        database: hearth.store().backend().name(),
+        database: hearth.backend_name(),
         schema_version,
         register: hearth.register().hash.clone(),
     }))

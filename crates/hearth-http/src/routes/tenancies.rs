@@ -1,8 +1,8 @@
 //! `/api/tenancies`: tenancies and leases linking households to properties.
 
-use super::{ListResponse, versioned};
+use super::{ListResponse, Listing, versioned};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Body, Id, IfMatch, Query};
+use crate::extract::{Authed, Body, Id, IfMatch, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -33,8 +33,9 @@ pub struct TenancySearch {
     responses((status = 200, body = ListResponse<Tenancy>), (status = 422, body = ErrorBody)))]
 async fn list_tenancies(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Query(q): Query<TenancySearch>,
-) -> Result<axum::Json<ListResponse<Tenancy>>, ApiError> {
+) -> Result<axum::Json<Listing>, ApiError> {
     let current_on = q
         .current_on
         .as_deref()
@@ -48,31 +49,41 @@ async fn list_tenancies(
         current_on,
     };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
-    Ok(axum::Json(
-        hearth.list_tenancies(&query, page).await?.into(),
-    ))
+    Ok(axum::Json(Listing::from(
+        hearth.list_tenancies(&caller, &query, page).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/tenancies", tag = "tenancies", request_body = TenancyInput,
     responses((status = 201, body = Tenancy), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_tenancy(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Body(input): Body<TenancyInput>,
 ) -> Result<Response, ApiError> {
-    let tenancy = hearth.create_tenancy(&input).await?;
+    let tenancy = hearth.create_tenancy(&caller, &input).await?;
     Ok(versioned(
         StatusCode::CREATED,
-        tenancy.version,
-        Some(format!("/api/tenancies/{}", tenancy.id)),
-        tenancy,
+        tenancy.version(),
+        Some(format!("/api/tenancies/{}", tenancy.id())),
+        tenancy.to_json(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/tenancies/{id}", tag = "tenancies", params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Tenancy), (status = 404, body = ErrorBody)))]
-async fn get_tenancy(State(hearth): State<Hearth>, Id(id): Id) -> Result<Response, ApiError> {
-    let tenancy = hearth.get_tenancy(id).await?;
-    Ok(versioned(StatusCode::OK, tenancy.version, None, tenancy))
+async fn get_tenancy(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let tenancy = hearth.get_tenancy(&caller, id).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        tenancy.version(),
+        None,
+        tenancy.to_json(),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/tenancies/{id}", tag = "tenancies", request_body = TenancyInput,
@@ -80,10 +91,16 @@ async fn get_tenancy(State(hearth): State<Hearth>, Id(id): Id) -> Result<Respons
     responses((status = 200, body = Tenancy), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_tenancy(
     State(hearth): State<Hearth>,
+    Authed(caller): Authed,
     Id(id): Id,
     IfMatch(version): IfMatch,
     Body(input): Body<TenancyInput>,
 ) -> Result<Response, ApiError> {
-    let tenancy = hearth.update_tenancy(id, &input, version).await?;
-    Ok(versioned(StatusCode::OK, tenancy.version, None, tenancy))
+    let tenancy = hearth.update_tenancy(&caller, id, &input, version).await?;
+    Ok(versioned(
+        StatusCode::OK,
+        tenancy.version(),
+        None,
+        tenancy.to_json(),
+    ))
 }

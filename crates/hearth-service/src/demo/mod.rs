@@ -7,6 +7,7 @@ mod names;
 
 pub use generate::{DemoCsv, write_demo_csv};
 
+use crate::access::{BulkDecisions, Caller, Guarded};
 use crate::import::{ImportKind, ImportOptions, ImportProgress};
 use crate::{Hearth, Result, ServiceError};
 use hearth_core::records::{ContactEntry, ContactEntryFields};
@@ -57,8 +58,15 @@ impl Hearth {
                 skip_invalid: false,
                 source_name: "demo".into(),
             };
+            let caller = Caller::system("demo").for_purpose(kind.default_purpose());
             let imported = self
-                .import_csv(kind, std::io::BufReader::new(file), &options, progress)
+                .import_csv(
+                    &caller,
+                    kind,
+                    std::io::BufReader::new(file),
+                    &options,
+                    progress,
+                )
                 .await?;
             if let Some(first) = imported.errors.first() {
                 return Err(ServiceError::Conflict(format!(
@@ -74,7 +82,27 @@ impl Hearth {
     }
 
     async fn insert_demo_contacts(&self, contacts: &[(String, ContactEntryFields)]) -> Result<u64> {
+        let mut decided = BulkDecisions::default();
         let mut session = self.store.begin_import().await?;
+        match self
+            .load_demo_contacts(contacts, session.as_mut(), &mut decided)
+            .await
+        {
+            Ok(inserted) => {
+                session.commit().await?;
+                Ok(inserted)
+            }
+            Err(error) => Err(self.abandon_bulk(session, &mut decided, error).await),
+        }
+    }
+
+    async fn load_demo_contacts(
+        &self,
+        contacts: &[(String, ContactEntryFields)],
+        session: &mut dyn hearth_store::ImportSession,
+        decided: &mut BulkDecisions,
+    ) -> Result<u64> {
+        let caller = Caller::system("demo").for_purpose("customer_contact");
         let now = self.now();
         let mut inserted = 0;
         for chunk in contacts.chunks(2_000) {
@@ -96,10 +124,23 @@ impl Hearth {
                     })
                 })
                 .collect();
+            let writes: Vec<_> = entries
+                .iter()
+                .map(|e| {
+                    let groups = ContactEntry::GROUPS
+                        .iter()
+                        .map(|g| (ContactEntry::RECORD_TYPE, g))
+                        .collect();
+                    (groups, e.subject())
+                })
+                .collect();
+            let event = self
+                .admit_bulk(&caller, "contact.import", &writes, decided)
+                .await?;
+            session.append_audit(std::slice::from_ref(&event)).await?;
             inserted += entries.len() as u64;
             session.insert_contacts(&entries).await?;
         }
-        session.commit().await?;
         Ok(inserted)
     }
 }

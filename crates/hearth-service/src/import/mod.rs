@@ -9,6 +9,7 @@ pub use people::people_from_csv;
 mod properties;
 mod tenancies;
 
+use crate::access::Caller;
 use crate::{Hearth, Result, ServiceError};
 use async_trait::async_trait;
 use columns::Columns;
@@ -23,6 +24,18 @@ pub enum ImportKind {
     People,
     Properties,
     Tenancies,
+}
+
+impl ImportKind {
+    /// The register purpose a file of this kind is loaded under when the operator names none:
+    /// the purpose the records are first kept for.
+    pub fn default_purpose(self) -> &'static str {
+        match self {
+            Self::People => "customer_record",
+            Self::Properties => "estate_management",
+            Self::Tenancies => "tenancy_management",
+        }
+    }
 }
 
 impl std::str::FromStr for ImportKind {
@@ -130,12 +143,18 @@ trait RowKind: Clone + Send + 'static {
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Self::Row>)
     -> Result<()>;
     fn ref_kind() -> hearth_store::RefKind;
+    /// What each row writes, for the gate: record types with the field groups filled, and
+    /// the person the row is about. New rows carry no person controls yet.
+    fn writes(row: &Self::Row) -> crate::access::BulkWrite;
+    /// The audit action for a batch (`person.import`).
+    const ACTION: &'static str;
 }
 
 impl Hearth {
     /// Imports a CSV file of the given kind.
     pub async fn import_csv(
         &self,
+        caller: &Caller,
         kind: ImportKind,
         reader: impl std::io::Read + Send + 'static,
         options: &ImportOptions,
@@ -146,6 +165,7 @@ impl Hearth {
         match kind {
             ImportKind::People => {
                 self.run_import(
+                    caller,
                     people::PeopleRows::new(today, now, &options.source_name),
                     reader,
                     options,
@@ -155,6 +175,7 @@ impl Hearth {
             }
             ImportKind::Properties => {
                 self.run_import(
+                    caller,
                     properties::PropertyRows::new(now, &options.source_name),
                     reader,
                     options,
@@ -163,14 +184,21 @@ impl Hearth {
                 .await
             }
             ImportKind::Tenancies => {
-                self.run_import(tenancies::TenancyRows::new(now), reader, options, progress)
-                    .await
+                self.run_import(
+                    caller,
+                    tenancies::TenancyRows::new(now),
+                    reader,
+                    options,
+                    progress,
+                )
+                .await
             }
         }
     }
 
     async fn run_import<K: RowKind>(
         &self,
+        caller: &Caller,
         mut kind: K,
         reader: impl std::io::Read + Send + 'static,
         options: &ImportOptions,
@@ -193,7 +221,42 @@ impl Hearth {
             header: header.iter().map(String::from).collect(),
             ..Default::default()
         };
+        // Refuse a missing or unknown purpose before reading a line.
+        self.purpose_of(caller)?;
+        let mut decided = crate::access::BulkDecisions::default();
         let mut session = self.store.begin_import().await?;
+        let mut load = Load {
+            caller,
+            options,
+            report: &mut report,
+            decided: &mut decided,
+        };
+        let loaded = self
+            .load_batches(&mut load, &mut kind, csv, cols, progress, session.as_mut())
+            .await;
+        if let Err(error) = loaded {
+            return Err(self.abandon_bulk(session, &mut decided, error).await);
+        }
+        if report.errors.is_empty() || options.skip_invalid {
+            session.commit().await?;
+            report.committed = true;
+        } else {
+            // Nothing from this file remains.
+            session.rollback().await?;
+        }
+        Ok(report)
+    }
+
+    /// Reads, validates and writes the file batch by batch inside the load's transaction.
+    async fn load_batches<K: RowKind, R: std::io::Read + Send + 'static>(
+        &self,
+        load: &mut Load<'_>,
+        kind: &mut K,
+        csv: csv::Reader<R>,
+        cols: Columns,
+        progress: &dyn ImportProgress,
+        session: &mut dyn ImportSession,
+    ) -> Result<()> {
         // Reading and validating run on their own thread, a batch or two ahead of the
         // database, so the two overlap; batches still arrive and are written in file order.
         let (sender, mut batches) = tokio::sync::mpsc::channel(2);
@@ -201,41 +264,28 @@ impl Hearth {
         let reading = tokio::task::spawn_blocking(move || read_batches(parser, csv, cols, sender));
         while let Some(parsed) = batches.recv().await {
             let parsed: Parsed<K::Row> = parsed?;
-            report.rows_read += parsed.rows_read;
+            load.report.rows_read += parsed.rows_read;
             for rejected in parsed.rejects {
-                report.errors.extend(rejected.errors.iter().cloned());
-                report.rejects.push(rejected);
+                load.report.errors.extend(rejected.errors.iter().cloned());
+                load.report.rejects.push(rejected);
             }
             if !parsed.rows.is_empty() {
-                self.import_batch(
-                    &mut kind,
-                    session.as_mut(),
-                    parsed.rows,
-                    options,
-                    &mut report,
-                )
-                .await?;
+                self.import_batch(load, kind, session, parsed.rows).await?;
             }
-            progress.rows_done(report.rows_read);
+            progress.rows_done(load.report.rows_read);
         }
         reading
             .await
             .map_err(|e| ServiceError::field("(file)", format!("reading stopped: {e}")))?;
-        if report.errors.is_empty() || options.skip_invalid {
-            session.commit().await?;
-            report.committed = true;
-        }
-        // Otherwise the session is dropped and rolls back: nothing from this file remains.
-        Ok(report)
+        Ok(())
     }
 
     async fn import_batch<K: RowKind>(
         &self,
+        load: &mut Load<'_>,
         kind: &mut K,
         session: &mut dyn ImportSession,
         batch: Vec<(u64, K::Row, csv::StringRecord)>,
-        options: &ImportOptions,
-        report: &mut ImportReport,
     ) -> Result<()> {
         let keys: Vec<String> = batch
             .iter()
@@ -246,7 +296,7 @@ impl Hearth {
         let mut fresh: Vec<(u64, K::Row)> = Vec::with_capacity(batch.len());
         for (line, row, record) in batch {
             if existing.contains_key(K::key(&row)) {
-                report.already_present += 1;
+                load.report.already_present += 1;
             } else {
                 records.insert(line, record);
                 fresh.push((line, row));
@@ -262,20 +312,33 @@ impl Hearth {
         for line in lines {
             let record = records.remove(&line).unwrap_or_default();
             reject(
-                report,
+                load.report,
                 line,
                 &record,
                 by_line.remove(&line).unwrap_or_default(),
             );
         }
         // After the first bad row, an all-or-nothing import only validates.
-        if report.errors.is_empty() || options.skip_invalid {
-            report.imported += fresh.len() as u64;
+        if load.report.errors.is_empty() || load.options.skip_invalid {
+            let writes: Vec<_> = fresh.iter().map(|(_, row)| K::writes(row)).collect();
+            let event = self
+                .admit_bulk(load.caller, K::ACTION, &writes, load.decided)
+                .await?;
+            session.append_audit(std::slice::from_ref(&event)).await?;
+            load.report.imported += fresh.len() as u64;
             kind.insert(session, fresh.into_iter().map(|(_, row)| row).collect())
                 .await?;
         }
         Ok(())
     }
+}
+
+/// What one load carries from batch to batch.
+struct Load<'a> {
+    caller: &'a Caller,
+    options: &'a ImportOptions,
+    report: &'a mut ImportReport,
+    decided: &'a mut crate::access::BulkDecisions,
 }
 
 /// One batch as read and validated: the rows to write and the rows already refused.

@@ -2,6 +2,7 @@
 
 use super::{Columns, RowError, RowKind};
 use crate::Result;
+use crate::access::Guarded;
 use async_trait::async_trait;
 use hearth_core::FieldErrors;
 use hearth_core::records::{
@@ -219,6 +220,17 @@ impl RowKind for PeopleRows {
             updated_at: self.now,
             version: 1,
         })
+    }
+
+    const ACTION: &'static str = "person.import";
+
+    fn writes(row: &Person) -> crate::access::BulkWrite {
+        let groups = row
+            .groups_present()
+            .into_iter()
+            .map(|g| (Person::RECORD_TYPE, g))
+            .collect();
+        (groups, Some(row.id))
     }
 
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Person>) -> Result<()> {

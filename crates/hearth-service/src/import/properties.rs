@@ -3,6 +3,7 @@
 use super::people::{address, row_errors};
 use super::{Columns, RowError, RowKind};
 use crate::Result;
+use crate::access::Guarded;
 use async_trait::async_trait;
 use hearth_core::records::{Property, PropertyInput, Source};
 use hearth_store::{ImportSession, RefKind};
@@ -88,6 +89,16 @@ impl RowKind for PropertyRows {
             updated_at: self.now,
             version: 1,
         })
+    }
+
+    const ACTION: &'static str = "property.import";
+
+    fn writes(_row: &Property) -> crate::access::BulkWrite {
+        let groups = Property::GROUPS
+            .iter()
+            .map(|g| (Property::RECORD_TYPE, g))
+            .collect();
+        (groups, None)
     }
 
     async fn insert(&mut self, session: &mut dyn ImportSession, rows: Vec<Property>) -> Result<()> {

@@ -5,6 +5,7 @@
 use super::people::row_errors;
 use super::{Columns, RowError, RowKind};
 use crate::Result;
+use crate::access::Guarded;
 use async_trait::async_trait;
 use hearth_core::records::{
     Household, HouseholdFields, MemberRelationship, Membership, MembershipFields, Tenancy,
@@ -221,6 +222,22 @@ impl RowKind for TenancyRows {
         });
         self.people_cache = people;
         Ok(errors)
+    }
+
+    const ACTION: &'static str = "tenancy.import";
+
+    /// A tenancy row writes the tenancy and, the first time its household appears, the household.
+    fn writes(_row: &TenancyRow) -> crate::access::BulkWrite {
+        let groups = Tenancy::GROUPS
+            .iter()
+            .map(|g| (Tenancy::RECORD_TYPE, g))
+            .chain(
+                Household::GROUPS
+                    .iter()
+                    .map(|g| (Household::RECORD_TYPE, g)),
+            )
+            .collect();
+        (groups, None)
     }
 
     async fn insert(

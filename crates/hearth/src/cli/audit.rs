@@ -19,10 +19,49 @@ pub enum AuditCommand {
     Checkpoint,
     /// Create a new audit signing key in FILE (readable by its owner only) and print its public half.
     Keygen { file: PathBuf },
+    /// Who accessed a person's record, when, for which purpose, and what was decided.
+    Show {
+        /// The person's id.
+        #[arg(long)]
+        person: uuid::Uuid,
+        /// How many events, newest first.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
 }
 
 pub async fn run(flags: &Flags, command: AuditCommand) -> Result<ExitCode> {
     match command {
+        AuditCommand::Show { person, limit } => {
+            let config = Config::load(flags)?;
+            let (hearth, _) = super::open_without_recording(&config).await?;
+            let events = hearth
+                .audit_for_person(&super::operator(), person, limit)
+                .await?;
+            if events.is_empty() {
+                println!("no access to person {person} is recorded");
+            }
+            for chained in events {
+                let e = chained.event;
+                let mut line = format!(
+                    "{}  #{}  {}  {}  {}  purpose={}",
+                    e.at,
+                    chained.seq,
+                    e.actor,
+                    e.action,
+                    e.decision,
+                    e.purpose.as_deref().unwrap_or("-"),
+                );
+                if !e.fields.is_empty() {
+                    line.push_str(&format!("  fields={}", e.fields.join(",")));
+                }
+                if let Some(reason) = &e.reason {
+                    line.push_str(&format!("  reason={reason}"));
+                }
+                println!("{line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         AuditCommand::Keygen { file } => {
             let key = hearth_core::audit::CheckpointKey::from_seed(rand::random());
             write_secret(&file, &key.to_hex())

@@ -103,11 +103,13 @@ async fn bench_backend(
         hearth_store::open(&url).await?,
         register,
         Arc::new(SystemClock),
-    );
+    )?;
+    let caller = hearth_service::Caller::operator("bench").for_purpose("customer_record");
     let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(people_csv)?);
     let started = Instant::now();
     let report = hearth
         .import_csv(
+            &caller,
             ImportKind::People,
             file,
             &ImportOptions {

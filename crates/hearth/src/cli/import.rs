@@ -19,6 +19,10 @@ pub struct ImportArgs {
     /// Where rejected rows go with --skip-invalid (default FILE.rejects.csv).
     #[arg(long)]
     pub rejects: Option<PathBuf>,
+    /// The register purpose the records are loaded for (default: customer_record for people,
+    /// estate_management for properties, tenancy_management for tenancies).
+    #[arg(long)]
+    pub purpose: Option<String>,
 }
 
 pub async fn run(config: Config, args: ImportArgs) -> Result<ExitCode> {
@@ -38,8 +42,14 @@ pub async fn run(config: Config, args: ImportArgs) -> Result<ExitCode> {
         &format!("importing {}", args.file.display()),
         count_rows(&args.file),
     );
+    let purpose = args
+        .purpose
+        .clone()
+        .unwrap_or_else(|| args.kind.default_purpose().to_string());
+    let caller = super::operator().for_purpose(purpose);
     let report = hearth
         .import_csv(
+            &caller,
             args.kind,
             std::io::BufReader::with_capacity(1 << 20, file),
             &options,

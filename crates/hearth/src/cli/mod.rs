@@ -7,6 +7,7 @@ pub mod demo;
 pub mod import;
 pub mod register;
 pub mod serve;
+pub mod token;
 
 use crate::config::{Config, Flags, LogFormat};
 use crate::{Cli, Command};
@@ -46,16 +47,25 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Audit(cmd) => audit::run(&flags, cmd).await,
+        Command::Token(cmd) => token::run(&flags, cmd).await,
     }
 }
 
 /// The operator running this command, for the record of who changed what.
-pub fn operator() -> Actor {
-    Actor::Cli(
-        std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown".into()),
-    )
+pub fn operator_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The person at the console, as an actor in the audit log.
+pub fn operator_actor() -> Actor {
+    Actor::Cli(operator_name())
+}
+
+/// The person at the console, as a caller the policy gate decides about.
+pub fn operator() -> hearth_service::Caller {
+    hearth_service::Caller::operator(&operator_name())
 }
 
 /// Starts logging: ids only, never personal data, in text or JSON.
@@ -87,7 +97,7 @@ pub fn load_register(config: &Config) -> Result<RegisterSource> {
 pub async fn open(config: &Config) -> Result<Hearth> {
     let (hearth, source) = open_without_recording(config).await?;
     hearth
-        .record_register_version(&source, &operator())
+        .record_register_version(&source, &operator_actor())
         .await
         .context("recording the register version")?;
     Ok(hearth)
@@ -108,6 +118,7 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
         store,
         Arc::new(source.register.clone()),
         Arc::new(SystemClock),
-    );
+    )
+    .map_err(|e| anyhow::anyhow!("the access policy does not fit the register:\n{e}"))?;
     Ok((hearth, source))
 }

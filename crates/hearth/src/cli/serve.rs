@@ -49,7 +49,7 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, database = hearth.store().backend().name(), register = hearth.register().short_hash(), "Hearth is serving");
+    tracing::info!(%address, database = hearth.backend_name(), register = hearth.register().short_hash(), "Hearth is serving");
     eprintln!("Hearth is running at http://{address}/ (API docs at http://{address}/api/docs)");
     axum::serve(listener, hearth_http::app(hearth))
         .with_graceful_shutdown(shutdown())

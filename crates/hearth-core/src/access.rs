@@ -1,0 +1,76 @@
+//! Who may sign in and what they carry: staff accounts, API tokens, browser sessions, and the
+//! controls on a person that the policy gate reads (restriction, objection, consent, assignment).
+
+use jiff::Timestamp;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A member of staff. The password is kept only as an argon2id hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    /// Access role ids from the register.
+    pub roles: Vec<String>,
+    pub teams: Vec<String>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A machine client's token: only its hash is kept; limited to its roles and purposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(skip)]
+    pub token_hash: String,
+    pub roles: Vec<String>,
+    pub purposes: Vec<String>,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl ApiToken {
+    pub fn usable_at(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at
+    }
+}
+
+/// A signed-in browser session: the cookie carries the token, the store keeps its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSession {
+    pub token_hash: String,
+    pub staff_id: Uuid,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// One grant or withdrawal of consent, with the words the person was shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentRecord {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub purpose: String,
+    pub granted: bool,
+    pub wording: String,
+    pub wording_version: String,
+    pub recorded_by: String,
+    pub at: Timestamp,
+}
+
+/// What the gate needs to know about a person before anyone touches their record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonControls {
+    pub restricted: bool,
+    pub objected: bool,
+    /// Purposes with a current (latest, granted) consent.
+    pub consents: Vec<String>,
+    /// Staff ids assigned to work for this person.
+    pub assignees: Vec<Uuid>,
+}

@@ -1,0 +1,127 @@
+//! What a decision is asked about, in Hearth's terms: who, doing what, to which view of which
+//! record, for which purpose. The gate turns these into Cedar entities.
+
+use serde::Serialize;
+
+/// Who is asking, with what the policy may look at. Ids only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Principal {
+    Staff {
+        id: String,
+        roles: Vec<String>,
+        teams: Vec<String>,
+    },
+    ApiClient {
+        id: String,
+        roles: Vec<String>,
+        purposes: Vec<String>,
+    },
+    Resident {
+        person_id: String,
+    },
+    System {
+        job: String,
+    },
+    Operator {
+        user: String,
+    },
+}
+
+impl Principal {
+    /// The Cedar entity type and id.
+    pub(crate) fn type_and_id(&self) -> (&'static str, &str) {
+        match self {
+            Self::Staff { id, .. } => ("Staff", id),
+            Self::ApiClient { id, .. } => ("ApiClient", id),
+            Self::Resident { person_id } => ("Resident", person_id),
+            Self::System { job } => ("System", job),
+            Self::Operator { user } => ("Operator", user),
+        }
+    }
+}
+
+/// What is being done to personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordAction {
+    Read,
+    Search,
+    Create,
+    Update,
+    Delete,
+    Export,
+    Disclose,
+}
+
+impl RecordAction {
+    pub const ALL: [RecordAction; 7] = [
+        Self::Read,
+        Self::Search,
+        Self::Create,
+        Self::Update,
+        Self::Delete,
+        Self::Export,
+        Self::Disclose,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Search => "search",
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Export => "export",
+            Self::Disclose => "disclose",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw)
+    }
+}
+
+/// Administrative actions: no resident data, no purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminAction {
+    ManageAccounts,
+    ManageKeys,
+    ReadAudit,
+}
+
+impl AdminAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ManageAccounts => "manage_accounts",
+            Self::ManageKeys => "manage_keys",
+            Self::ReadAudit => "read_audit",
+        }
+    }
+}
+
+/// The controls on the person a record is about, as the gate needs them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SubjectControls {
+    pub person_id: String,
+    /// Processing restricted (Art 18): storage only.
+    pub restricted: bool,
+    /// The person objected to public-task processing (Art 21) and no compelling grounds are recorded.
+    pub objected: bool,
+    /// Purposes the person currently consents to.
+    pub consents: Vec<String>,
+    /// Staff ids assigned to work for this person (jobs, cases).
+    pub assignees: Vec<String>,
+}
+
+/// One view of one record: which fields are asked for, described by their data categories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordView {
+    pub record_type: String,
+    pub record_id: String,
+    /// The name of the group of fields (`identity`, `contact`, ...).
+    pub field_group: String,
+    pub categories: Vec<String>,
+    pub subject: Option<SubjectControls>,
+}
