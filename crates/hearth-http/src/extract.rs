@@ -83,13 +83,85 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
-/// The authenticated caller: a bearer token (`Authorization: Bearer hearth_...`) and the
-/// register purpose of this request (`X-Hearth-Purpose`). Routes that touch personal data take
-/// this; without a valid token the request stops here with a 401.
+/// The authenticated caller and the register purpose of this request (`X-Hearth-Purpose`).
+/// Machines send an API token (`Authorization: Bearer hearth_...`); staff in a browser carry
+/// the session cookie, and every request that changes something must also send the session's
+/// CSRF token in `X-CSRF-Token`. Routes that touch personal data take this; without valid
+/// credentials the request stops here with a 401, without a known purpose with a 400.
 pub struct Authed(pub hearth_service::Caller);
 
 /// The header naming the register purpose of a request.
 pub const PURPOSE_HEADER: &str = "x-hearth-purpose";
+/// The header carrying a browser session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The cookie holding a browser session's secret.
+pub const SESSION_COOKIE: &str = "hearth_session";
+
+fn unauthenticated(message: &str) -> ApiError {
+    ApiError::from(hearth_service::ServiceError::Unauthenticated(
+        message.to_string(),
+    ))
+}
+
+/// The session secret from the request's cookies, if it carries one.
+pub fn session_secret(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The caller behind the request's credentials: a bearer token, or a session cookie whose
+/// CSRF token must accompany anything but a read.
+pub async fn caller_of(
+    parts: &Parts,
+    hearth: &hearth_service::Hearth,
+) -> Result<hearth_service::Caller, ApiError> {
+    if let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) {
+        let header = header
+            .to_str()
+            .map_err(|_| unauthenticated("the Authorization header is not readable text"))?;
+        let secret = header
+            .strip_prefix("Bearer ")
+            .ok_or_else(|| unauthenticated("the Authorization header must be 'Bearer <token>'"))?;
+        return Ok(hearth.authenticate_token(secret.trim()).await?);
+    }
+    let Some(secret) = session_secret(parts) else {
+        return Err(unauthenticated(
+            "sign in, or send an API token as 'Authorization: Bearer <token>'",
+        ));
+    };
+    let (caller, csrf) = hearth.authenticate_session(&secret).await?;
+    if !parts.method.is_safe() {
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !same_secret(sent, &csrf) {
+            return Err(ApiError::status(
+                axum::http::StatusCode::FORBIDDEN,
+                "csrf",
+                "this change needs the session's CSRF token in the X-CSRF-Token header",
+            ));
+        }
+    }
+    Ok(caller)
+}
 
 impl FromRequestParts<hearth_service::Hearth> for Authed {
     type Rejection = ApiError;
@@ -98,20 +170,7 @@ impl FromRequestParts<hearth_service::Hearth> for Authed {
         parts: &mut Parts,
         hearth: &hearth_service::Hearth,
     ) -> Result<Self, Self::Rejection> {
-        let unauthenticated =
-            |m: &str| ApiError::from(hearth_service::ServiceError::Unauthenticated(m.to_string()));
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| {
-                unauthenticated("sign in: send an API token as 'Authorization: Bearer <token>'")
-            })?
-            .to_str()
-            .map_err(|_| unauthenticated("the Authorization header is not readable text"))?;
-        let secret = header
-            .strip_prefix("Bearer ")
-            .ok_or_else(|| unauthenticated("the Authorization header must be 'Bearer <token>'"))?;
-        let mut caller = hearth.authenticate_token(secret.trim()).await?;
+        let mut caller = caller_of(parts, hearth).await?;
         if let Some(purpose) = parts.headers.get(PURPOSE_HEADER) {
             let purpose = purpose.to_str().map_err(|_| {
                 ApiError::status(

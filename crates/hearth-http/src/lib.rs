@@ -29,6 +29,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "tenancies", description = "Tenancies and leases"),
         (name = "contacts", description = "The contact log"),
         (name = "register", description = "The processing register in force"),
+        (name = "session", description = "Staff sign-in for the browser"),
         (name = "system", description = "Health")
     )
 )]
@@ -38,6 +39,8 @@ struct ApiDoc;
 fn api() -> OpenApiRouter<Hearth> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::people::routes())
+        .merge(routes::person_controls::routes())
+        .merge(routes::session::routes())
         .merge(routes::properties::routes())
         .merge(routes::households::routes())
         .merge(routes::tenancies::routes())

@@ -206,6 +206,11 @@ impl Gate {
     }
 
     /// The Cedar schema this gate validates against, for `hearth policy schema`.
+    /// How many policies the gate holds, for `hearth policy check`.
+    pub fn policy_count(&self) -> usize {
+        self.policies.policies().count()
+    }
+
     pub fn schema_text(&self) -> &str {
         &self.schema_text
     }

@@ -89,6 +89,12 @@ pub enum AdminAction {
     ManageAccounts,
     ManageKeys,
     ReadAudit,
+    /// Restriction (Art 18) and objection (Art 21): set, lift, record compelling grounds.
+    ManageRights,
+    /// Record a person's grant or withdrawal of consent on their behalf.
+    RecordConsent,
+    /// Assign a member of staff to work for a person (a job, a case).
+    AssignWork,
 }
 
 impl AdminAction {
@@ -97,6 +103,9 @@ impl AdminAction {
             Self::ManageAccounts => "manage_accounts",
             Self::ManageKeys => "manage_keys",
             Self::ReadAudit => "read_audit",
+            Self::ManageRights => "manage_rights",
+            Self::RecordConsent => "record_consent",
+            Self::AssignWork => "assign_work",
         }
     }
 }

@@ -10,7 +10,14 @@ use std::fmt::Write;
 pub const RECORD_ACTIONS: [&str; 7] = [
     "read", "search", "create", "update", "delete", "export", "disclose",
 ];
-pub const ADMIN_ACTIONS: [&str; 3] = ["manage_accounts", "manage_keys", "read_audit"];
+pub const ADMIN_ACTIONS: [&str; 6] = [
+    "manage_accounts",
+    "manage_keys",
+    "read_audit",
+    "manage_rights",
+    "record_consent",
+    "assign_work",
+];
 
 fn enum_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let quoted: Vec<String> = ids.map(|id| format!("{id:?}")).collect();
@@ -61,7 +68,8 @@ entity Record {
   consents: Set<Purpose>,
   assignees: Set<Staff>,
 };
-// Hearth's own administration: accounts, roles, keys and the audit log.
+// Hearth's own administration: accounts, roles, keys, the audit log, and the controls on a
+// person (restriction, objection, consent, assignment) that the record policies read.
 entity Administration;
 type PurposeContext = {
   purpose: Purpose,

@@ -33,6 +33,8 @@ pub struct Hearth {
     register: Arc<Register>,
     gate: Arc<Gate>,
     clock: Arc<dyn Clock>,
+    /// Failed sign-ins by account, held in this process.
+    sign_ins: Arc<access::SignInLimiter>,
 }
 
 impl Hearth {
@@ -75,6 +77,7 @@ impl Hearth {
             register,
             gate: Arc::new(gate),
             clock,
+            sign_ins: Arc::default(),
         })
     }
 

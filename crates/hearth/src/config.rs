@@ -15,6 +15,7 @@ struct FileConfig {
     database_url: Option<String>,
     database_url_file: Option<PathBuf>,
     register: Option<PathBuf>,
+    policy: Option<PathBuf>,
     log_format: Option<String>,
     signing_key_file: Option<PathBuf>,
 }
@@ -42,6 +43,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub register: Option<PathBuf>,
+    /// The Cedar access policy file; the shipped policy when not set.
+    pub policy: Option<PathBuf>,
     pub log_format: LogFormat,
     /// The audit signing key's file, when checkpoints are signed.
     pub signing_key_file: Option<PathBuf>,
@@ -57,6 +60,7 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_DATABASE_URL",
     "HEARTH_DATABASE_URL_FILE",
     "HEARTH_REGISTER",
+    "HEARTH_POLICY",
     "HEARTH_LOG_FORMAT",
     "HEARTH_SIGNING_KEY_FILE",
 ];
@@ -213,6 +217,15 @@ impl Config {
             None,
         )
         .map(PathBuf::from);
+        let policy = pick(
+            &mut origins,
+            "policy",
+            None,
+            "HEARTH_POLICY",
+            file.policy.as_ref().map(|p| p.display().to_string()),
+            None,
+        )
+        .map(PathBuf::from);
         let log_format = match pick(
             &mut origins,
             "log_format",
@@ -243,10 +256,26 @@ impl Config {
             data_dir,
             database_url,
             register,
+            policy,
             log_format,
             signing_key_file,
             origins,
         })
+    }
+
+    /// The access policy's text and where it came from.
+    pub fn policy_text(&self) -> Result<(String, String)> {
+        match &self.policy {
+            None => Ok((
+                hearth_service::DEFAULT_POLICY.to_string(),
+                "shipped policy".to_string(),
+            )),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the policy file {}", path.display()))?;
+                Ok((text, path.display().to_string()))
+            }
+        }
     }
 
     /// The audit signing key, when one is configured.

@@ -54,6 +54,15 @@ enum Command {
     /// API tokens for machine clients.
     #[command(subcommand)]
     Token(cli::token::TokenCommand),
+    /// The access policy: check it against the register, print the schema.
+    #[command(subcommand)]
+    Policy(cli::policy::PolicyCommand),
+    /// Staff accounts.
+    #[command(subcommand)]
+    Staff(cli::staff::StaffCommand),
+    /// The first administrator.
+    #[command(subcommand)]
+    Admin(cli::staff::AdminCommand),
     /// Measure performance against its lower bound.
     #[command(subcommand)]
     Bench(cli::bench::BenchCommand),

@@ -3,8 +3,10 @@
 pub mod contacts;
 pub mod households;
 pub mod people;
+pub mod person_controls;
 pub mod properties;
 pub mod register;
+pub mod session;
 pub mod system;
 pub mod tenancies;
 

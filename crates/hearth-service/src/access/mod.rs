@@ -4,12 +4,16 @@
 //! a read or a refusal.
 
 mod caller;
+mod controls;
 pub mod guarded;
+mod staff;
 mod tokens;
 mod visible;
 
 pub use caller::Caller;
+pub use controls::{ConsentInput, Control};
 pub use guarded::{FieldGroup, Guarded};
+pub use staff::{MAX_FAILURES, SESSION_HOURS, SignInLimiter, SignedIn, StaffInput};
 pub use tokens::{MAX_TOKEN_DAYS, TokenRequest};
 pub use visible::Visible;
 

@@ -22,7 +22,17 @@ pub struct TokenRequest {
 /// The longest a token may live: a year, so forgotten tokens expire.
 pub const MAX_TOKEN_DAYS: i64 = 366;
 
-fn token_hash(secret: &str) -> String {
+/// A fresh 256-bit secret, hex-encoded with Hearth's prefix so it is recognisable if leaked.
+pub(super) fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "hearth_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+pub(super) fn token_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -90,12 +100,7 @@ impl Hearth {
             );
         }
         errors.finish(()).map_err(ServiceError::Invalid)?;
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let secret = format!(
-            "hearth_{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        let secret = random_secret();
         let now = self.now();
         let expires_at = now
             .checked_add(jiff::SignedDuration::from_hours(24 * request.valid_days))

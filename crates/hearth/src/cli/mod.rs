@@ -5,8 +5,10 @@ pub mod bench;
 pub mod config_cmd;
 pub mod demo;
 pub mod import;
+pub mod policy;
 pub mod register;
 pub mod serve;
+pub mod staff;
 pub mod token;
 
 use crate::config::{Config, Flags, LogFormat};
@@ -48,6 +50,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Audit(cmd) => audit::run(&flags, cmd).await,
         Command::Token(cmd) => token::run(&flags, cmd).await,
+        Command::Policy(cmd) => policy::run(&flags, cmd),
+        Command::Staff(cmd) => staff::run_staff(&flags, cmd).await,
+        Command::Admin(cmd) => staff::run_admin(&flags, cmd).await,
     }
 }
 
@@ -114,10 +119,13 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
     let store = hearth_store::open(&config.database_url)
         .await
         .with_context(|| format!("opening {}", config.redacted_database_url()))?;
-    let hearth = Hearth::new(
+    let (policy, origin) = config.policy_text()?;
+    let hearth = Hearth::with_policy(
         store,
         Arc::new(source.register.clone()),
         Arc::new(SystemClock),
+        &policy,
+        &origin,
     )
     .map_err(|e| anyhow::anyhow!("the access policy does not fit the register:\n{e}"))?;
     Ok((hearth, source))

@@ -1,0 +1,245 @@
+//! The controls on a person that the policy reads: consent per purpose (with the words shown),
+//! restriction (Art 18), objection (Art 21) and the staff assigned to their jobs and cases.
+//! Each change is decided by the policy and committed with its audit event.
+
+use super::Caller;
+use crate::{Hearth, Result, ServiceError};
+use hearth_core::access::{ConsentRecord, PersonControls};
+use hearth_core::actor::Actor;
+use hearth_policy::AdminAction;
+use uuid::Uuid;
+
+/// A grant or withdrawal of consent as recorded: the purpose, and the words the person saw.
+#[derive(Debug, Clone)]
+pub struct ConsentInput {
+    pub purpose: String,
+    pub granted: bool,
+    pub wording: String,
+    pub wording_version: String,
+}
+
+/// Which Art 18 / Art 21 control is changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Restriction,
+    Objection,
+}
+
+impl Control {
+    fn event(self, on: bool) -> &'static str {
+        match (self, on) {
+            (Self::Restriction, true) => "rights.restricted",
+            (Self::Restriction, false) => "rights.restriction_lifted",
+            (Self::Objection, true) => "rights.objection_recorded",
+            (Self::Objection, false) => "rights.objection_closed",
+        }
+    }
+}
+
+impl Hearth {
+    /// True when the caller is the resident this person record belongs to.
+    fn is_the_person(caller: &Caller, person_id: Uuid) -> bool {
+        matches!(caller.actor(), Actor::Resident(id) if *id == person_id.to_string())
+    }
+
+    /// Refuses a resident acting on someone else's record; the refusal is audited.
+    async fn refuse_other_resident(&self, caller: &Caller, person_id: Uuid) -> Result<()> {
+        if matches!(caller.actor(), Actor::Resident(_)) && !Self::is_the_person(caller, person_id) {
+            let mut event = self.event(caller, "rights.other_person".to_string());
+            event.person_ids = vec![person_id];
+            event.decision = "denied".to_string();
+            event.reason = Some("a resident acts only on their own record".to_string());
+            self.store.append_audit_events(&[event]).await?;
+            return Err(ServiceError::Forbidden(
+                "a resident acts only on their own record".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn require_person(&self, person_id: Uuid) -> Result<()> {
+        match self.store.get_person(person_id).await? {
+            Some(_) => Ok(()),
+            None => Err(ServiceError::NotFound("person")),
+        }
+    }
+
+    /// Records a grant or withdrawal. A withdrawal takes effect at once: the next decision
+    /// about this person under that purpose is refused.
+    pub async fn record_consent(
+        &self,
+        caller: &Caller,
+        person_id: Uuid,
+        input: &ConsentInput,
+    ) -> Result<ConsentRecord> {
+        self.refuse_other_resident(caller, person_id).await?;
+        self.require_admin(caller, AdminAction::RecordConsent)
+            .await?;
+        let mut errors = hearth_core::FieldErrors::new();
+        match self.register.purpose(&input.purpose) {
+            None => errors.add(
+                "purpose",
+                format!("unknown purpose '{}': it is not in the register", input.purpose),
+            ),
+            Some(p) if !p.relies_on_consent() => errors.add(
+                "purpose",
+                format!(
+                    "'{}' does not rest on consent (Art 6(1)(a) or 9(2)(a)), so consent is not asked for it",
+                    input.purpose
+                ),
+            ),
+            Some(_) => {}
+        }
+        if input.wording.trim().is_empty() {
+            errors.add(
+                "wording",
+                "is required: the words the person was shown or read",
+            );
+        }
+        if input.wording_version.trim().is_empty() {
+            errors.add(
+                "wording_version",
+                "is required: which version of the wording",
+            );
+        }
+        errors.finish(()).map_err(ServiceError::Invalid)?;
+        self.require_person(person_id).await?;
+        let consent = ConsentRecord {
+            id: Uuid::now_v7(),
+            person_id,
+            purpose: input.purpose.clone(),
+            granted: input.granted,
+            wording: input.wording.trim().to_string(),
+            wording_version: input.wording_version.trim().to_string(),
+            recorded_by: caller.actor().to_string(),
+            at: self.now(),
+        };
+        let action = if consent.granted {
+            "consent.granted"
+        } else {
+            "consent.withdrawn"
+        };
+        let mut event = self.event(caller, action.to_string());
+        event.person_ids = vec![person_id];
+        event.record_ids = vec![consent.id.to_string()];
+        event.fields = vec![format!("consent:{}", consent.purpose)];
+        self.store.insert_consent(&consent, &event).await?;
+        Ok(consent)
+    }
+
+    /// Every grant and withdrawal for a person, oldest first; the latest per purpose is in force.
+    pub async fn consent_history(
+        &self,
+        caller: &Caller,
+        person_id: Uuid,
+    ) -> Result<Vec<ConsentRecord>> {
+        self.refuse_other_resident(caller, person_id).await?;
+        if !Self::is_the_person(caller, person_id) {
+            self.require_admin(caller, AdminAction::RecordConsent)
+                .await?;
+        }
+        self.require_person(person_id).await?;
+        let history = self.store.consent_history(person_id).await?;
+        let mut event = self.event(caller, "consent.history_read".to_string());
+        event.person_ids = vec![person_id];
+        event.fields = vec!["consents".to_string()];
+        self.store.append_audit_events(&[event]).await?;
+        Ok(history)
+    }
+
+    /// Sets or lifts a restriction or an objection. The reason is kept in the audit log: for
+    /// a restriction, why (accuracy contested, unlawful, needed for a claim, objection pending);
+    /// for lifting it, that the person was told first.
+    pub async fn set_control(
+        &self,
+        caller: &Caller,
+        person_id: Uuid,
+        control: Control,
+        on: bool,
+        reason: &str,
+    ) -> Result<PersonControls> {
+        self.require_admin(caller, AdminAction::ManageRights)
+            .await?;
+        if reason.trim().is_empty() {
+            return Err(ServiceError::field(
+                "reason",
+                "is required: say why, and for lifting a restriction that the person was told",
+            ));
+        }
+        self.require_person(person_id).await?;
+        let mut controls = self
+            .store
+            .person_controls(&[person_id])
+            .await?
+            .remove(&person_id)
+            .unwrap_or_default();
+        match control {
+            Control::Restriction => controls.restricted = on,
+            Control::Objection => controls.objected = on,
+        }
+        let mut event = self.event(caller, control.event(on).to_string());
+        event.person_ids = vec![person_id];
+        event.fields = vec!["restricted".to_string(), "objected".to_string()];
+        event.reason = Some(reason.trim().to_string());
+        self.store
+            .set_person_flags(
+                person_id,
+                controls.restricted,
+                controls.objected,
+                self.now(),
+                &event,
+            )
+            .await?;
+        Ok(controls)
+    }
+
+    /// Assigns a member of staff to work for a person: an operative sees an assigned person's
+    /// name, contact details and property, and nobody else's.
+    pub async fn assign_staff(
+        &self,
+        caller: &Caller,
+        person_id: Uuid,
+        staff_id: Uuid,
+        reason: &str,
+    ) -> Result<()> {
+        self.require_admin(caller, AdminAction::AssignWork).await?;
+        if reason.trim().is_empty() {
+            return Err(ServiceError::field(
+                "reason",
+                "is required: the job or case the assignment is for",
+            ));
+        }
+        self.require_person(person_id).await?;
+        if self.store.get_staff(staff_id).await?.is_none() {
+            return Err(ServiceError::NotFound("staff account"));
+        }
+        let mut event = self.event(caller, "work.assigned".to_string());
+        event.person_ids = vec![person_id];
+        event.record_ids = vec![staff_id.to_string()];
+        event.reason = Some(reason.trim().to_string());
+        self.store
+            .insert_assignment(person_id, staff_id, reason.trim(), self.now(), &event)
+            .await?;
+        Ok(())
+    }
+
+    /// The controls on a person now, for screens and rights-request handling.
+    pub async fn person_controls(
+        &self,
+        caller: &Caller,
+        person_id: Uuid,
+    ) -> Result<PersonControls> {
+        self.refuse_other_resident(caller, person_id).await?;
+        if !Self::is_the_person(caller, person_id) {
+            self.require_admin(caller, AdminAction::ManageRights)
+                .await?;
+        }
+        self.require_person(person_id).await?;
+        Ok(self
+            .store
+            .person_controls(&[person_id])
+            .await?
+            .remove(&person_id)
+            .unwrap_or_default())
+    }
+}
