@@ -559,3 +559,87 @@ async fn signed_checkpoints_catch_events_removed_from_the_end() {
         );
     }
 }
+
+#[tokio::test]
+async fn staff_accounts_and_the_access_policy_are_managed_from_the_console() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let password = dir.path().join("admin.pw");
+    std::fs::write(&password, "correct horse battery staple\n").unwrap_or_else(|e| panic!("{e}"));
+    let pw = password.to_str().unwrap_or("");
+    for url in urls(dir.path()).await {
+        let create = [
+            "--database-url",
+            &url,
+            "admin",
+            "create",
+            "--username",
+            "Admin",
+            "--display-name",
+            "Site Admin",
+            "--password-file",
+            pw,
+        ];
+        let (ok, out, err) = hearth(&create, &[]);
+        assert!(
+            ok && out.contains("admin with roles administrator"),
+            "{url}: {out}{err}"
+        );
+        let (ok, _, err) = hearth(&create, &[]);
+        assert!(
+            !ok && err.contains("already exists"),
+            "{url}: a second 'admin': {err}"
+        );
+        let (ok, _, err) = hearth(
+            &[
+                "--database-url",
+                &url,
+                "staff",
+                "create",
+                "--username",
+                "hana",
+                "--display-name",
+                "Hana",
+                "--role",
+                "wizard",
+                "--password-file",
+                pw,
+            ],
+            &[],
+        );
+        assert!(!ok && err.contains("unknown role 'wizard'"), "{url}: {err}");
+        let (ok, out, err) = hearth(&["--database-url", &url, "staff", "list"], &[]);
+        assert!(
+            ok && out.contains("admin  roles=administrator") && !out.contains("argon2"),
+            "{url}: {out}{err}"
+        );
+    }
+
+    let (ok, out, err) = hearth(&["policy", "check"], &[]);
+    assert!(ok && out.contains("shipped policy: valid"), "{out}{err}");
+    let text = std::fs::read_to_string(workspace("policy/hearth.cedar")).unwrap_or_default();
+    let edited = dir.path().join("edited.cedar");
+    std::fs::write(
+        &edited,
+        text.replacen("Purpose::\"blue_badge\"", "Purpose::\"blue_badges\"", 1),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let line = text
+        .lines()
+        .position(|l| l.contains("Purpose::\"blue_badge\""))
+        .map_or(0, |n| n + 1);
+    let edited_path = edited.to_str().unwrap_or("");
+    let (ok, _, err) = hearth(&["policy", "check", edited_path], &[]);
+    assert!(
+        !ok && err.contains(&format!("edited.cedar:{line}:")) && err.contains("blue_badges"),
+        "the bad purpose is named with its line {line}: {err}"
+    );
+    // A server configured with that policy refuses to start.
+    let sqlite = format!("sqlite://{}", dir.path().join("other.sqlite").display());
+    let (ok, _, err) = hearth(
+        &["--database-url", &sqlite, "demo", "--people", "1"],
+        &[("HEARTH_POLICY", edited_path)],
+    );
+    assert!(!ok && err.contains("does not fit the register"), "{err}");
+    let (ok, out, _) = hearth(&["policy", "schema"], &[]);
+    assert!(ok && out.contains("entity Purpose enum") && out.contains("\"blue_badge\""));
+}
