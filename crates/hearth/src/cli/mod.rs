@@ -116,7 +116,7 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     }
     let source = load_register(config)?;
-    let store = hearth_store::open(&config.database_url)
+    let store = hearth_store::open(&config.database_url, config.sealer()?)
         .await
         .with_context(|| format!("opening {}", config.redacted_database_url()))?;
     let (policy, origin) = config.policy_text()?;
