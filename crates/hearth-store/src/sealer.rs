@@ -7,6 +7,8 @@
 use crate::{Result, StoreError};
 use hearth_crypto::{Aad, BlindIndex, DataKey, KeyRing, WrappedKey};
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
 /// Every sealed value starts with this, so a value is known to be sealed by looking at it.
@@ -28,10 +30,14 @@ pub struct PersonKey {
     key: DataKey,
 }
 
-/// The key ring and the blind index, shared by every store operation.
+/// The key ring and the blind index, shared by every store operation. A ring read from a key
+/// file is read again when a data key turns out to be wrapped under a key-encryption key it
+/// does not hold yet: that is how a running server follows `hearth keys rotate` without a
+/// restart.
 pub struct Sealer {
-    ring: KeyRing,
+    ring: RwLock<Arc<KeyRing>>,
     index: BlindIndex,
+    source: Option<PathBuf>,
 }
 
 fn crypto(e: impl std::fmt::Display) -> StoreError {
@@ -59,19 +65,54 @@ impl Sealer {
     /// A sealer over a key ring, which must hold the blind-index key.
     pub fn new(ring: KeyRing) -> Result<Self> {
         let index = ring.blind_index().map_err(crypto)?;
-        Ok(Self { ring, index })
+        Ok(Self {
+            ring: RwLock::new(Arc::new(ring)),
+            index,
+            source: None,
+        })
+    }
+
+    /// A sealer over the key file at `path`, read again when it gains a key.
+    pub fn from_file(path: PathBuf) -> Result<Self> {
+        let ring = KeyRing::load(&path).map_err(crypto)?;
+        let mut sealer = Self::new(ring)?;
+        sealer.source = Some(path);
+        Ok(sealer)
+    }
+
+    fn ring(&self) -> Arc<KeyRing> {
+        self.ring
+            .read()
+            .map(|r| Arc::clone(&r))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    /// The ring, read again from its file first if it lacks `kek_id`.
+    fn ring_with(&self, kek_id: &str) -> Result<Arc<KeyRing>> {
+        let ring = self.ring();
+        if ring.contains(kek_id) {
+            return Ok(ring);
+        }
+        let Some(path) = &self.source else {
+            return Ok(ring);
+        };
+        let fresh = Arc::new(KeyRing::load(path).map_err(crypto)?);
+        if let Ok(mut slot) = self.ring.write() {
+            *slot = Arc::clone(&fresh);
+        }
+        Ok(fresh)
     }
 
     /// The KEK that wraps new data keys.
-    pub fn active_kek_id(&self) -> &str {
-        self.ring.active_kek_id()
+    pub fn active_kek_id(&self) -> String {
+        self.ring().active_kek_id().to_string()
     }
 
     /// A fresh data key for a new person, with the row that keeps it wrapped.
     pub fn new_person_key(&self, person_id: Uuid) -> Result<(PersonKey, PersonKeyRow)> {
         let key = DataKey::generate().map_err(crypto)?;
         let key_id = Uuid::now_v7();
-        let wrapped = self.ring.wrap_key(key_id, &key).map_err(crypto)?;
+        let wrapped = self.ring().wrap_key(key_id, &key).map_err(crypto)?;
         let row = PersonKeyRow {
             person_id,
             key_id,
@@ -87,7 +128,10 @@ impl Sealer {
             kek_id: row.kek_id.clone(),
             bytes: from_hex(&row.wrapped_hex)?,
         };
-        let key = self.ring.unwrap_key(row.key_id, &wrapped).map_err(crypto)?;
+        let key = self
+            .ring_with(&row.kek_id)?
+            .unwrap_key(row.key_id, &wrapped)
+            .map_err(crypto)?;
         Ok(PersonKey {
             key_id: row.key_id,
             key,
@@ -103,11 +147,12 @@ impl Sealer {
 
     /// The same key wrapped under the active KEK, if it is wrapped under another.
     pub fn rewrapped(&self, row: &PersonKeyRow) -> Result<Option<PersonKeyRow>> {
-        if row.kek_id == self.ring.active_kek_id() {
+        let ring = self.ring();
+        if row.kek_id == ring.active_kek_id() {
             return Ok(None);
         }
         let key = self.unwrap(row)?;
-        let wrapped = self.ring.wrap_key(row.key_id, &key.key).map_err(crypto)?;
+        let wrapped = ring.wrap_key(row.key_id, &key.key).map_err(crypto)?;
         Ok(Some(PersonKeyRow {
             kek_id: wrapped.kek_id.clone(),
             wrapped_hex: to_hex(&wrapped.bytes),

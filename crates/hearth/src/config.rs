@@ -298,8 +298,7 @@ impl Config {
                 Err(e) => return Err(e.into()),
             }
         }
-        let ring = hearth_crypto::KeyRing::load(&self.key_file)?;
-        let sealer = hearth_store::sealer::Sealer::new(ring)
+        let sealer = hearth_store::sealer::Sealer::from_file(self.key_file.clone())
             .with_context(|| format!("the key file {}", self.key_file.display()))?;
         Ok(std::sync::Arc::new(sealer))
     }
