@@ -370,3 +370,96 @@ async fn rotation_rewraps_every_key_while_readers_keep_reading() {
         assert!(fresh.get_person(ids[0]).await.is_ok_and(|p| p.is_some()));
     }
 }
+
+#[tokio::test]
+async fn values_written_before_encryption_are_sealed_when_the_database_opens() {
+    for db in all_backends().await {
+        let id = plant(&db.store).await;
+        // Put the database back as a release without encryption left it: values in the clear,
+        // no data keys.
+        let statements = [
+            "DELETE FROM person_keys".to_string(),
+            format!(
+                "UPDATE people SET ni_number = '{PLANTED_NI}', nhs_number = NULL, ni_index = NULL, \
+                 equality = '{{\"ethnicity\":{{\"status\":\"answered\",\"value\":\"{PLANTED_ANSWER}\"}}}}'"
+            ),
+            format!("UPDATE contact_log SET summary = '{PLANTED_PHRASE}'"),
+        ];
+        if db.name == "sqlite" {
+            let pool = sqlx::SqlitePool::connect(&db.url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            for s in &statements {
+                sqlx::query(sqlx::AssertSqlSafe(s.as_str()))
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            for s in &statements {
+                sqlx::query(sqlx::AssertSqlSafe(s.as_str()))
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        let reopened = hearth_store::open(&db.url, db.sealer.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{}: reopening seals the backlog: {e}", db.name));
+        let read = reopened
+            .get_person(id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("the person is there"));
+        assert_eq!(
+            read.fields.ni_number.map(|n| n.to_string()).as_deref(),
+            Some(PLANTED_NI),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            read.fields.equality.ethnicity,
+            EqualityAnswer::Answered(PLANTED_ANSWER.into()),
+            "{}",
+            db.name
+        );
+        let by_ni = reopened
+            .list_people(
+                &PersonQuery {
+                    ni_number: Some(PLANTED_NI.into()),
+                    ..Default::default()
+                },
+                Page::default(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(by_ni.total, 1, "{}: the blind index was filled in", db.name);
+        let notes = reopened
+            .list_contacts(
+                &hearth_store::ContactQuery {
+                    person_id: Some(id),
+                    ..Default::default()
+                },
+                Page::default(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            notes.items[0].fields.summary.as_deref(),
+            Some(PLANTED_PHRASE)
+        );
+        assert_eq!(
+            reopened
+                .keys_by_kek()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<i64>(),
+            1
+        );
+    }
+}

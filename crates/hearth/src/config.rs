@@ -287,7 +287,10 @@ impl Config {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating {}", dir.display()))?;
             }
-            match hearth_crypto::key_file::create(&self.key_file, jiff::Timestamp::now()) {
+            match hearth_crypto::key_file::create(
+                &self.key_file,
+                hearth_core::clock::Clock::now(&hearth_core::clock::SystemClock),
+            ) {
                 Ok(kek_id) => tracing::warn!(
                     file = %self.key_file.display(),
                     kek_id,

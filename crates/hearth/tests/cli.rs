@@ -13,7 +13,7 @@ fn key_file() -> &'static str {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
             let path = dir.path().join("hearth.keys");
-            hearth_crypto::key_file::create(&path, jiff::Timestamp::now())
+            hearth_crypto::key_file::create(&path, hearth_testkit::now())
                 .unwrap_or_else(|e| panic!("creating the test key file: {e}"));
             let path = path.display().to_string();
             (dir, path)
@@ -661,4 +661,38 @@ async fn staff_accounts_and_the_access_policy_are_managed_from_the_console() {
     assert!(!ok && err.contains("does not fit the register"), "{err}");
     let (ok, out, _) = hearth(&["policy", "schema"], &[]);
     assert!(ok && out.contains("entity Purpose enum") && out.contains("\"blue_badge\""));
+}
+
+#[tokio::test]
+async fn the_key_file_is_made_on_first_use_and_rotation_rewraps_every_data_key() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let keys = dir.path().join("keys").join("hearth.keys");
+    let keys_path = keys.to_str().unwrap_or("");
+    let env = [("HEARTH_KEY_FILE", keys_path)];
+    for url in urls(dir.path()).await {
+        let (ok, _, err) = hearth(&["--database-url", &url, "demo", "--people", "5"], &env);
+        assert!(ok, "{url}: {err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&keys)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0);
+            assert_eq!(mode, 0o600, "the key file is readable by its owner only");
+        }
+        let (ok, before, err) = hearth(&["--database-url", &url, "keys", "status"], &env);
+        assert!(ok && before.contains("5 data keys"), "{url}: {before}{err}");
+        let (ok, out, err) = hearth(&["--database-url", &url, "keys", "rotate"], &env);
+        assert!(
+            ok && out.contains("5 data keys re-wrapped under kek-"),
+            "{url}: {out}{err}"
+        );
+        let (ok, after, err) = hearth(&["--database-url", &url, "keys", "status"], &env);
+        assert!(
+            ok && after.lines().count() == 1 && after.contains("5 data keys") && after != before,
+            "{url}: every key under the new KEK: {after}{err}"
+        );
+        let (ok, out, err) = hearth(&["--database-url", &url, "audit", "verify"], &env);
+        assert!(ok, "{url}: {out}{err}");
+    }
 }

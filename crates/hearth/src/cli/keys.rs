@@ -21,9 +21,11 @@ pub async fn run(flags: &Flags, command: KeysCommand) -> Result<ExitCode> {
         KeysCommand::Rotate => {
             // Make sure the file exists (and the database is sealed) before adding to it.
             drop(super::open_without_recording(&config).await?);
-            let kek_id =
-                hearth_crypto::key_file::add_active(&config.key_file, jiff::Timestamp::now())
-                    .with_context(|| format!("adding a key to {}", config.key_file.display()))?;
+            let kek_id = hearth_crypto::key_file::add_active(
+                &config.key_file,
+                hearth_core::clock::Clock::now(&hearth_core::clock::SystemClock),
+            )
+            .with_context(|| format!("adding a key to {}", config.key_file.display()))?;
             println!("new active key-encryption key {kek_id}");
             let (hearth, _) = super::open_without_recording(&config).await?;
             hearth.record_key_rotation(&operator, &kek_id).await?;
