@@ -49,6 +49,15 @@ pub trait AccessStore: Send + Sync {
     ) -> Result<()>;
     async fn insert_consent(&self, consent: &ConsentRecord, audit: &AuditEvent) -> Result<()>;
     async fn consent_history(&self, person_id: Uuid) -> Result<Vec<ConsentRecord>>;
+    /// Destroys a person's data key, with its audit event: every sealed value about them, in
+    /// this database and in every backup of it, can no longer be read. Returns false when
+    /// there was no key.
+    async fn destroy_person_key(&self, person_id: Uuid, audit: &AuditEvent) -> Result<bool>;
+    /// Re-wraps up to `limit` data keys wrapped under an older key-encryption key with the
+    /// active one, each batch in one transaction with its audit event. Returns how many.
+    async fn rewrap_person_keys(&self, limit: i64, audit: &AuditEvent) -> Result<u64>;
+    /// How many data keys each key-encryption key wraps.
+    async fn keys_by_kek(&self) -> Result<Vec<(String, i64)>>;
     async fn insert_assignment(
         &self,
         person_id: Uuid,
@@ -415,6 +424,61 @@ macro_rules! impl_access_store {
                 let sql = self.sql(&format!("SELECT {} FROM consents WHERE person_id = $1::uuid ORDER BY at, id", crate::access::CONSENT_COLUMNS));
                 let rows: Vec<crate::access::ConsentRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(person_id.to_string()).fetch_all(&self.pool).await?;
                 rows.into_iter().map(crate::access::consent_from).collect()
+            }
+
+            async fn destroy_person_key(&self, person_id: uuid::Uuid, audit: &hearth_core::audit::AuditEvent) -> crate::Result<bool> {
+                let mut tx = self.begin_write("audit").await?;
+                let sql = self.sql("DELETE FROM person_keys WHERE person_id = $1::uuid");
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(person_id.to_string()).execute(&mut *tx).await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn rewrap_person_keys(&self, limit: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<u64> {
+                let mut tx = self.begin_write("audit").await?;
+                let select = self.sql(
+                    "SELECT person_id::text, key_id::text, kek_id, wrapped FROM person_keys WHERE kek_id <> $1 ORDER BY person_id LIMIT $2",
+                );
+                let rows: Vec<(String, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(select.as_str()))
+                    .bind(self.sealer.active_kek_id())
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if rows.is_empty() {
+                    return Ok(0);
+                }
+                // Only the wrapping changes: the data key, and so every sealed value, stays as it is.
+                let update = self.sql("UPDATE person_keys SET kek_id = $2, wrapped = $3 WHERE person_id = $1::uuid AND kek_id = $4");
+                let mut done = 0;
+                for (person_id, key_id, kek_id, wrapped_hex) in rows {
+                    let parse = |id: &str| id.parse().map_err(|_| crate::StoreError::Corrupt(format!("bad key id '{id}'")));
+                    let row = crate::sealer::PersonKeyRow { person_id: parse(&person_id)?, key_id: parse(&key_id)?, kek_id: kek_id.clone(), wrapped_hex };
+                    if let Some(new) = self.sealer.rewrapped(&row)? {
+                        sqlx::query(sqlx::AssertSqlSafe(update.as_str()))
+                            .bind(&person_id)
+                            .bind(&new.kek_id)
+                            .bind(&new.wrapped_hex)
+                            .bind(&kek_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        done += 1;
+                    }
+                }
+                let mut event = audit.clone();
+                event.id = uuid::Uuid::now_v7();
+                event.reason = Some(format!("{done} data keys re-wrapped under {}", self.sealer.active_kek_id()));
+                self.append_audit(&mut tx, std::slice::from_ref(&event)).await?;
+                tx.commit().await?;
+                Ok(done)
+            }
+
+            async fn keys_by_kek(&self) -> crate::Result<Vec<(String, i64)>> {
+                let sql = self.sql("SELECT kek_id, count(*) FROM person_keys GROUP BY kek_id ORDER BY kek_id");
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&self.pool).await?)
             }
 
             async fn insert_assignment(&self, person_id: uuid::Uuid, staff_id: uuid::Uuid, reason: &str, at: jiff::Timestamp, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {

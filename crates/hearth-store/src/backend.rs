@@ -24,7 +24,7 @@ pub(crate) use bind_params;
 /// `WHERE` clauses for each search, in PostgreSQL dialect. A NULL parameter means "any".
 pub const PEOPLE_FILTER: &str = "($1::text IS NULL OR name_search LIKE $1::text) \
      AND ($2::text IS NULL OR postcode = $2::text) \
-     AND ($3::text IS NULL OR ni_number = $3::text) \
+     AND ($3::text IS NULL OR ni_index = $3::text) \
      AND ($4::text IS NULL OR external_ref = $4::text) \
      AND ($5::text IS NULL OR id IN (SELECT hm.person_id FROM household_members hm \
           JOIN tenancies t ON t.household_id = hm.household_id \
@@ -42,11 +42,12 @@ pub const TENANCY_FILTER: &str = "($1::text IS NULL OR household_id = $1::uuid) 
 pub const CONTACT_FILTER: &str =
     "($1::text IS NULL OR person_id = $1::uuid) AND ($2::text IS NULL OR channel = $2::text)";
 
-pub fn person_filter(q: &crate::PersonQuery) -> Vec<Param> {
+/// The filter's parameters; `ni_index` is the blind index of the NI number searched for.
+pub fn person_filter(q: &crate::PersonQuery, ni_index: Option<String>) -> Vec<Param> {
     vec![
         Param::Text(q.name.as_deref().map(crate::rows::like_pattern)),
         Param::Text(q.postcode.clone()),
-        Param::Text(q.ni_number.clone()),
+        Param::Text(ni_index),
         Param::Text(q.external_ref.clone()),
         Param::Text(q.uprn.clone()),
     ]
@@ -104,6 +105,147 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql.as_str())).bind(id.to_string()).fetch_optional(&self.pool).await?)
             }
 
+            /// The wrapped data keys of these people, read through `conn`.
+            async fn key_rows(
+                &self,
+                conn: &mut <$db as sqlx::Database>::Connection,
+                person_ids: &[uuid::Uuid],
+            ) -> crate::Result<Vec<crate::sealer::PersonKeyRow>> {
+                let mut out = Vec::with_capacity(person_ids.len());
+                let mut ids: Vec<String> = person_ids.iter().map(uuid::Uuid::to_string).collect();
+                ids.sort();
+                ids.dedup();
+                for chunk in ids.chunks(500) {
+                    let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}::uuid")).collect();
+                    let sql = self.sql(&format!(
+                        "SELECT person_id::text, key_id::text, kek_id, wrapped FROM person_keys WHERE person_id IN ({})",
+                        placeholders.join(", ")
+                    ));
+                    let mut query = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql.as_str()));
+                    for id in chunk {
+                        query = query.bind(id);
+                    }
+                    for (person_id, key_id, kek_id, wrapped_hex) in query.fetch_all(&mut *conn).await? {
+                        let parse = |id: &str| id.parse().map_err(|_| crate::StoreError::Corrupt(format!("bad key id '{id}'")));
+                        out.push(crate::sealer::PersonKeyRow { person_id: parse(&person_id)?, key_id: parse(&key_id)?, kek_id, wrapped_hex });
+                    }
+                }
+                Ok(out)
+            }
+
+            /// Seals what was written before encryption at rest: people without a data key get
+            /// one and their identifiers and equality answers sealed; notes still in the clear
+            /// are sealed under their person's key. Batch by batch, each in its own transaction,
+            /// so an interrupted run leaves whole batches done and the next open finishes.
+            pub(crate) async fn seal_backlog(&self) -> crate::Result<u64> {
+                let mut sealed = 0u64;
+                let people_sql = self.sql(
+                    "SELECT id::text, ni_number, nhs_number, equality::text, created_at::text FROM people \
+                     WHERE id NOT IN (SELECT person_id FROM person_keys) ORDER BY id LIMIT 500",
+                );
+                let update_person = self.sql(
+                    "UPDATE people SET ni_number = $2::text, nhs_number = $3::text, equality = $4::text, ni_index = $5::text WHERE id = $1::uuid",
+                );
+                loop {
+                    let mut tx = self.begin_write("import").await?;
+                    let batch: Vec<(String, Option<String>, Option<String>, String, String)> =
+                        sqlx::query_as(sqlx::AssertSqlSafe(people_sql.as_str())).fetch_all(&mut *tx).await?;
+                    if batch.is_empty() {
+                        break;
+                    }
+                    let mut keys = Vec::with_capacity(batch.len());
+                    for (id, ni, nhs, equality, created_at) in batch {
+                        let id: uuid::Uuid = id.parse().map_err(|_| crate::StoreError::Corrupt(format!("bad id '{id}'")))?;
+                        let (key, key_row) = self.sealer.new_person_key(id)?;
+                        let seal = |column: &str, v: Option<String>| self.sealer.seal_opt(&key, "people", column, id, v.as_deref());
+                        let index = ni.as_deref().map(|n| self.sealer.ni_index(n));
+                        sqlx::query(sqlx::AssertSqlSafe(update_person.as_str()))
+                            .bind(id.to_string())
+                            .bind(seal("ni_number", ni)?)
+                            .bind(seal("nhs_number", nhs)?)
+                            .bind(self.sealer.seal(&key, "people", "equality", id, &equality)?)
+                            .bind(index)
+                            .execute(&mut *tx)
+                            .await?;
+                        keys.push(crate::rows::person_key_params(&key_row, crate::rows::parse_ts(&created_at)?));
+                        sealed += 1;
+                    }
+                    $store::bulk_insert(&mut tx, self, &crate::sql::PERSON_KEYS, keys).await?;
+                    tx.commit().await?;
+                }
+                let notes_sql = self.sql(&format!(
+                    "SELECT id::text, person_id::text, summary FROM contact_log \
+                     WHERE summary IS NOT NULL AND summary NOT LIKE '{}%' ORDER BY id LIMIT 500",
+                    crate::sealer::SEALED_PREFIX
+                ));
+                let update_note = self.sql("UPDATE contact_log SET summary = $2::text WHERE id = $1::uuid");
+                loop {
+                    let mut tx = self.begin_write("import").await?;
+                    let batch: Vec<(String, String, String)> =
+                        sqlx::query_as(sqlx::AssertSqlSafe(notes_sql.as_str())).fetch_all(&mut *tx).await?;
+                    if batch.is_empty() {
+                        break;
+                    }
+                    let parse = |id: &str| id.parse::<uuid::Uuid>().map_err(|_| crate::StoreError::Corrupt(format!("bad id '{id}'")));
+                    let person_ids = batch.iter().map(|(_, p, _)| parse(p)).collect::<crate::Result<Vec<_>>>()?;
+                    let key_rows = self.key_rows(&mut tx, &person_ids).await?;
+                    let keys = self.sealer.unwrap_all(&key_rows)?;
+                    for ((id, _, summary), person_id) in batch.into_iter().zip(person_ids) {
+                        let id = parse(&id)?;
+                        let key = keys.get(&person_id).ok_or_else(|| crate::StoreError::Crypto(format!("person {person_id} has no data key")))?;
+                        sqlx::query(sqlx::AssertSqlSafe(update_note.as_str()))
+                            .bind(id.to_string())
+                            .bind(self.sealer.seal(key, "contact_log", "summary", id, &summary)?)
+                            .execute(&mut *tx)
+                            .await?;
+                        sealed += 1;
+                    }
+                    tx.commit().await?;
+                }
+                Ok(sealed)
+            }
+
+            /// A contact entry's notes sealed under its person's key (none to seal: none needed).
+            async fn contact_summary(&self, entry: &hearth_core::records::ContactEntry) -> crate::Result<Option<String>> {
+                if entry.fields.summary.is_none() {
+                    return Ok(None);
+                }
+                let key = self.key_for_write(entry.fields.person_id).await?;
+                crate::rows::sealed_summary(&self.sealer, &key, entry)
+            }
+
+            /// The unwrapped data keys of these people; people whose key was destroyed are absent.
+            async fn keys_of(&self, person_ids: &[uuid::Uuid]) -> crate::Result<std::collections::HashMap<uuid::Uuid, crate::sealer::PersonKey>> {
+                let mut conn = self.pool.acquire().await?;
+                let rows = self.key_rows(&mut conn, person_ids).await?;
+                self.sealer.unwrap_all(&rows)
+            }
+
+            /// One person's key, which a write needs: a person without one was erased.
+            async fn key_for_write(&self, person_id: uuid::Uuid) -> crate::Result<crate::sealer::PersonKey> {
+                self.keys_of(&[person_id]).await?.remove(&person_id).ok_or_else(|| {
+                    crate::StoreError::Crypto(format!("person {person_id} has no data key: their record was erased"))
+                })
+            }
+
+            fn open_people(&self, rows: Vec<crate::rows::PersonRow>, keys: &std::collections::HashMap<uuid::Uuid, crate::sealer::PersonKey>) -> crate::Result<Vec<hearth_core::records::Person>> {
+                rows.into_iter()
+                    .map(|row| {
+                        let id = row.person_id()?;
+                        row.open(&self.sealer, keys.get(&id))
+                    })
+                    .collect()
+            }
+
+            fn open_contacts(&self, rows: Vec<crate::rows::ContactRow>, keys: &std::collections::HashMap<uuid::Uuid, crate::sealer::PersonKey>) -> crate::Result<Vec<hearth_core::records::ContactEntry>> {
+                rows.into_iter()
+                    .map(|row| {
+                        let id = row.person_id()?;
+                        row.open(&self.sealer, keys.get(&id))
+                    })
+                    .collect()
+            }
+
             async fn page_of<R>(
                 &self,
                 table: &crate::sql::Table,
@@ -137,7 +279,15 @@ macro_rules! impl_store {
 
             /// Inserts one row and its audit event in one transaction: both or neither.
             async fn insert_row(&self, table: &crate::sql::Table, params: Vec<Param>, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                self.insert_row_with_keys(table, params, vec![], audit).await
+            }
+
+            /// Inserts one row, the data keys it introduces, and its audit event, all or nothing.
+            async fn insert_row_with_keys(&self, table: &crate::sql::Table, params: Vec<Param>, keys: Vec<Vec<Param>>, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
+                if !keys.is_empty() {
+                    $store::bulk_insert(&mut tx, self, &crate::sql::PERSON_KEYS, keys).await?;
+                }
                 let sql = self.sql(&table.insert(1));
                 bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), params).execute(&mut *tx).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
@@ -251,15 +401,31 @@ macro_rules! impl_store {
             }
 
             async fn insert_person(&self, person: &hearth_core::records::Person, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                self.insert_row(&crate::sql::PEOPLE, crate::rows::person_params(person), audit).await
+                let (key, key_row) = self.sealer.new_person_key(person.id)?;
+                let sealed = crate::rows::SealedPerson::of(&self.sealer, &key, person)?;
+                let keys = vec![crate::rows::person_key_params(&key_row, person.created_at)];
+                self.insert_row_with_keys(&crate::sql::PEOPLE, crate::rows::person_params(person, sealed), keys, audit).await
             }
 
             async fn update_person(&self, person: &hearth_core::records::Person, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                self.update_row(&crate::sql::PEOPLE, person.id, crate::rows::person_params(person), expected_version, audit).await
+                let key = match self.key_for_write(person.id).await {
+                    Ok(key) => key,
+                    // No key and no row: say the person is not there, as for any other record.
+                    Err(e) => return match self.fetch_one_as::<crate::rows::PersonRow>(&crate::sql::PEOPLE, person.id).await? {
+                        None => Err(crate::StoreError::NotFound),
+                        Some(_) => Err(e),
+                    },
+                };
+                let sealed = crate::rows::SealedPerson::of(&self.sealer, &key, person)?;
+                self.update_row(&crate::sql::PEOPLE, person.id, crate::rows::person_params(person, sealed), expected_version, audit).await
             }
 
             async fn get_person(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::Person>> {
-                self.fetch_one_as::<crate::rows::PersonRow>(&crate::sql::PEOPLE, id).await?.map(TryInto::try_into).transpose()
+                let Some(row) = self.fetch_one_as::<crate::rows::PersonRow>(&crate::sql::PEOPLE, id).await? else {
+                    return Ok(None);
+                };
+                let keys = self.keys_of(&[id]).await?;
+                Ok(Some(row.open(&self.sealer, keys.get(&id))?))
             }
 
             async fn list_people(
@@ -271,12 +437,14 @@ macro_rules! impl_store {
                     .page_of::<crate::rows::PersonRow>(
                         &crate::sql::PEOPLE,
                         crate::backend::PEOPLE_FILTER,
-                        crate::backend::person_filter(query),
+                        crate::backend::person_filter(query, query.ni_number.as_deref().map(|n| self.sealer.ni_index(n))),
                         "family_lower, given_name, id",
                         page,
                     )
                     .await?;
-                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::Result<_>>()?;
+                let ids = rows.iter().map(crate::rows::PersonRow::person_id).collect::<crate::Result<Vec<_>>>()?;
+                let keys = self.keys_of(&ids).await?;
+                let items = self.open_people(rows, &keys)?;
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
@@ -410,15 +578,22 @@ macro_rules! impl_store {
             }
 
             async fn insert_contact(&self, entry: &hearth_core::records::ContactEntry, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                self.insert_row(&crate::sql::CONTACTS, crate::rows::contact_params(entry), audit).await
+                let summary = self.contact_summary(entry).await?;
+                self.insert_row(&crate::sql::CONTACTS, crate::rows::contact_params(entry, summary), audit).await
             }
 
             async fn update_contact(&self, entry: &hearth_core::records::ContactEntry, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                self.update_row(&crate::sql::CONTACTS, entry.id, crate::rows::contact_params(entry), expected_version, audit).await
+                let summary = self.contact_summary(entry).await?;
+                self.update_row(&crate::sql::CONTACTS, entry.id, crate::rows::contact_params(entry, summary), expected_version, audit).await
             }
 
             async fn get_contact(&self, id: uuid::Uuid) -> crate::Result<Option<hearth_core::records::ContactEntry>> {
-                self.fetch_one_as::<crate::rows::ContactRow>(&crate::sql::CONTACTS, id).await?.map(TryInto::try_into).transpose()
+                let Some(row) = self.fetch_one_as::<crate::rows::ContactRow>(&crate::sql::CONTACTS, id).await? else {
+                    return Ok(None);
+                };
+                let person_id = row.person_id()?;
+                let keys = self.keys_of(&[person_id]).await?;
+                Ok(Some(row.open(&self.sealer, keys.get(&person_id))?))
             }
 
             async fn list_contacts(
@@ -435,7 +610,9 @@ macro_rules! impl_store {
                         page,
                     )
                     .await?;
-                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::Result<_>>()?;
+                let ids = rows.iter().map(crate::rows::ContactRow::person_id).collect::<crate::Result<Vec<_>>>()?;
+                let keys = self.keys_of(&ids).await?;
+                let items = self.open_contacts(rows, &keys)?;
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
             }
 
@@ -566,7 +743,15 @@ macro_rules! impl_store {
             }
 
             async fn insert_people(&mut self, people: &[hearth_core::records::Person]) -> crate::Result<()> {
-                let rows = people.iter().map(crate::rows::person_params).collect();
+                let mut rows = Vec::with_capacity(people.len());
+                let mut keys = Vec::with_capacity(people.len());
+                for person in people {
+                    let (key, key_row) = self.store.sealer.new_person_key(person.id)?;
+                    let sealed = crate::rows::SealedPerson::of(&self.store.sealer, &key, person)?;
+                    keys.push(crate::rows::person_key_params(&key_row, person.created_at));
+                    rows.push(crate::rows::person_params(person, sealed));
+                }
+                $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::PERSON_KEYS, keys).await?;
                 $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::PEOPLE, rows).await
             }
 
@@ -591,7 +776,18 @@ macro_rules! impl_store {
             }
 
             async fn insert_contacts(&mut self, entries: &[hearth_core::records::ContactEntry]) -> crate::Result<()> {
-                let rows = entries.iter().map(crate::rows::contact_params).collect();
+                let ids: Vec<uuid::Uuid> = entries.iter().filter(|e| e.fields.summary.is_some()).map(|e| e.fields.person_id).collect();
+                let key_rows = self.store.key_rows(&mut self.tx, &ids).await?;
+                let keys = self.store.sealer.unwrap_all(&key_rows)?;
+                let mut rows = Vec::with_capacity(entries.len());
+                for entry in entries {
+                    let summary = match keys.get(&entry.fields.person_id) {
+                        Some(key) => crate::rows::sealed_summary(&self.store.sealer, key, entry)?,
+                        None if entry.fields.summary.is_none() => None,
+                        None => return Err(crate::StoreError::Crypto(format!("person {} has no data key", entry.fields.person_id))),
+                    };
+                    rows.push(crate::rows::contact_params(entry, summary));
+                }
                 $store::bulk_insert(&mut self.tx, &self.store, &crate::sql::CONTACTS, rows).await
             }
 

@@ -21,6 +21,9 @@ pub enum StoreError {
     NotFound,
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
+    /// The key ring could not wrap, unwrap or seal: a missing or wrong key-encryption key.
+    #[error("encryption failed: {0}")]
+    Crypto(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     #[error("migration failed: {0}")]

@@ -13,6 +13,7 @@ mod error;
 mod postgres;
 mod query;
 mod rows;
+pub mod sealer;
 mod sql;
 mod sqlite;
 
@@ -51,11 +52,13 @@ impl Backend {
 
 /// Opens the database a URL names (`sqlite://path` or `postgres://...`), checks its schema is
 /// not newer than this binary, and applies any pending migrations.
-pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+/// The sealer holds the key ring for the encrypted columns; rows written before encryption at
+/// rest are sealed on opening.
+pub async fn open(url: &str, sealer: Arc<sealer::Sealer>) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(url).await?))
+        Ok(Arc::new(SqliteStore::open(url, sealer).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::open(url).await?))
+        Ok(Arc::new(PgStore::open(url, sealer).await?))
     } else {
         Err(StoreError::Config(format!(
             "database URL must start with sqlite: or postgres:// (got '{}')",
@@ -216,19 +219,34 @@ pub enum RefKind {
 }
 
 /// People as bare rows, for the import benchmark's lower bound: the exact rows an import
-/// writes, loaded with nothing but the bulk insert.
-pub struct RawPeople(Vec<Vec<rows::Param>>);
+/// writes (sealed, with their data keys), prepared beforehand and loaded with nothing but the
+/// bulk insert.
+pub struct RawPeople {
+    rows: Vec<Vec<rows::Param>>,
+    keys: Vec<Vec<rows::Param>>,
+}
 
 impl RawPeople {
-    pub fn from_people(people: &[Person]) -> Self {
-        Self(people.iter().map(rows::person_params).collect())
+    pub fn from_people(people: &[Person], sealer: &sealer::Sealer) -> Result<Self> {
+        let mut out = Self {
+            rows: Vec::with_capacity(people.len()),
+            keys: Vec::with_capacity(people.len()),
+        };
+        for person in people {
+            let (key, key_row) = sealer.new_person_key(person.id)?;
+            let sealed = rows::SealedPerson::of(sealer, &key, person)?;
+            out.keys
+                .push(rows::person_key_params(&key_row, person.created_at));
+            out.rows.push(rows::person_params(person, sealed));
+        }
+        Ok(out)
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.rows.is_empty()
     }
 }

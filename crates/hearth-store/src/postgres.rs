@@ -14,11 +14,13 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Seals and opens the encrypted columns.
+    sealer: std::sync::Arc<crate::sealer::Sealer>,
 }
 
 impl PgStore {
     /// Connects to the database a `postgres://` URL names and migrates it.
-    pub async fn open(url: &str) -> Result<Self> {
+    pub async fn open(url: &str, sealer: std::sync::Arc<crate::sealer::Sealer>) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?
             .options([("TimeZone", "UTC"), ("DateStyle", "ISO")])
@@ -32,7 +34,15 @@ impl PgStore {
             return Err(StoreError::SchemaTooNew { database, binary });
         }
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool, sealer };
+        let sealed = store.seal_backlog().await?;
+        if sealed > 0 {
+            tracing::info!(
+                values = sealed,
+                "sealed values written before encryption at rest"
+            );
+        }
+        Ok(store)
     }
 
     fn sql(&self, pg: &str) -> String {
@@ -114,7 +124,8 @@ impl PgStore {
     /// Loads rows with the bare bulk insert in one transaction: the benchmark's lower bound.
     pub async fn raw_load(&self, people: crate::RawPeople) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Self::bulk_insert(&mut tx, self, &crate::sql::PEOPLE, people.0).await?;
+        Self::bulk_insert(&mut tx, self, &crate::sql::PERSON_KEYS, people.keys).await?;
+        Self::bulk_insert(&mut tx, self, &crate::sql::PEOPLE, people.rows).await?;
         tx.commit().await?;
         Ok(())
     }

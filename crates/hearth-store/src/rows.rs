@@ -2,6 +2,7 @@
 //! text. Converting to and from domain records happens here, once for both backends.
 
 use crate::StoreError;
+use crate::sealer::{PersonKey, Sealer};
 use hearth_core::records::{
     ContactEntry, ContactEntryFields, Household, HouseholdFields, Membership, MembershipFields,
     Person, PersonFields, Property, PropertyFields, Tenancy, TenancyFields,
@@ -117,7 +118,32 @@ pub fn like_pattern(words: &str) -> String {
     format!("%{}%", words.join("%"))
 }
 
-pub fn person_params(p: &Person) -> Vec<Param> {
+/// A person's sealed columns as written: NI and NHS numbers and equality answers sealed under
+/// the person's data key, and the NI number's blind index for search.
+pub struct SealedPerson {
+    pub ni_number: Option<String>,
+    pub nhs_number: Option<String>,
+    pub equality: String,
+    pub ni_index: Option<String>,
+}
+
+impl SealedPerson {
+    pub fn of(sealer: &Sealer, key: &PersonKey, p: &Person) -> Result<Self, StoreError> {
+        let f = &p.fields;
+        let ni = f.ni_number.as_ref().map(|n| n.to_string());
+        let nhs = f.nhs_number.as_ref().map(|n| n.to_string());
+        let equality = serde_json::to_string(&f.equality)
+            .map_err(|e| StoreError::Corrupt(format!("equality answers: {e}")))?;
+        Ok(Self {
+            ni_number: sealer.seal_opt(key, "people", "ni_number", p.id, ni.as_deref())?,
+            nhs_number: sealer.seal_opt(key, "people", "nhs_number", p.id, nhs.as_deref())?,
+            equality: sealer.seal(key, "people", "equality", p.id, &equality)?,
+            ni_index: ni.as_deref().map(|n| sealer.ni_index(n)),
+        })
+    }
+}
+
+pub fn person_params(p: &Person, sealed: SealedPerson) -> Vec<Param> {
     let f = &p.fields;
     vec![
         text(p.id),
@@ -131,8 +157,9 @@ pub fn person_params(p: &Person) -> Vec<Param> {
         text(f.family_name.to_lowercase()),
         opt(f.date_of_birth),
         json(&f.roles),
-        opt(f.ni_number.as_ref()),
-        opt(f.nhs_number.as_ref()),
+        Param::Text(sealed.ni_number),
+        Param::Text(sealed.nhs_number),
+        Param::Text(sealed.ni_index),
         json(&f.phones),
         json(&f.emails),
         f.postal_address.as_ref().map_or(Param::Text(None), json),
@@ -140,7 +167,7 @@ pub fn person_params(p: &Person) -> Vec<Param> {
         opt(f.preferred_channel),
         json(&f.accessible_formats),
         opt(f.language.as_ref()),
-        json(&f.equality),
+        Param::Text(Some(sealed.equality)),
         json(&f.source),
         time(p.created_at),
         time(p.updated_at),
@@ -172,6 +199,35 @@ pub struct PersonRow {
     created_at: String,
     updated_at: String,
     version: i64,
+}
+
+impl PersonRow {
+    pub fn person_id(&self) -> Result<Uuid, StoreError> {
+        parse_uuid(&self.id)
+    }
+
+    /// Opens the sealed columns with the person's key. Without a key (destroyed when the
+    /// person was erased) they read as absent: nothing can recover them.
+    pub fn open(mut self, sealer: &Sealer, key: Option<&PersonKey>) -> Result<Person, StoreError> {
+        let id = self.person_id()?;
+        match key {
+            Some(key) => {
+                let open = |column: &str, v: Option<String>| {
+                    v.map(|v| sealer.open(key, "people", column, id, &v))
+                        .transpose()
+                };
+                self.ni_number = open("ni_number", self.ni_number.take())?;
+                self.nhs_number = open("nhs_number", self.nhs_number.take())?;
+                self.equality = sealer.open(key, "people", "equality", id, &self.equality)?;
+            }
+            None => {
+                self.ni_number = None;
+                self.nhs_number = None;
+                self.equality = "{}".to_string();
+            }
+        }
+        self.try_into()
+    }
 }
 
 impl TryFrom<PersonRow> for Person {
@@ -421,7 +477,33 @@ impl TryFrom<TenancyRow> for Tenancy {
     }
 }
 
-pub fn contact_params(c: &ContactEntry) -> Vec<Param> {
+/// A person's wrapped data key as a row of `person_keys`.
+pub fn person_key_params(row: &crate::sealer::PersonKeyRow, at: Timestamp) -> Vec<Param> {
+    vec![
+        text(row.person_id),
+        text(row.key_id),
+        text(&row.kek_id),
+        text(&row.wrapped_hex),
+        time(at),
+    ]
+}
+
+/// A contact entry's notes, sealed under the key of the person it is about.
+pub fn sealed_summary(
+    sealer: &Sealer,
+    key: &PersonKey,
+    c: &ContactEntry,
+) -> Result<Option<String>, StoreError> {
+    sealer.seal_opt(
+        key,
+        "contact_log",
+        "summary",
+        c.id,
+        c.fields.summary.as_deref(),
+    )
+}
+
+pub fn contact_params(c: &ContactEntry, summary: Option<String>) -> Vec<Param> {
     let f = &c.fields;
     vec![
         text(c.id),
@@ -430,7 +512,7 @@ pub fn contact_params(c: &ContactEntry) -> Vec<Param> {
         time(f.occurred_at),
         text(&f.staff_member),
         text(&f.reason),
-        opt(f.summary.as_ref()),
+        Param::Text(summary),
         time(c.created_at),
         time(c.updated_at),
         Param::Int(Some(c.version)),
@@ -449,6 +531,28 @@ pub struct ContactRow {
     created_at: String,
     updated_at: String,
     version: i64,
+}
+
+impl ContactRow {
+    pub fn person_id(&self) -> Result<Uuid, StoreError> {
+        parse_uuid(&self.person_id)
+    }
+
+    /// Opens the notes with the person's key; without one (erased) they read as absent.
+    pub fn open(
+        mut self,
+        sealer: &Sealer,
+        key: Option<&PersonKey>,
+    ) -> Result<ContactEntry, StoreError> {
+        let id = parse_uuid(&self.id)?;
+        self.summary = match (key, self.summary.take()) {
+            (Some(key), Some(sealed)) => {
+                Some(sealer.open(key, "contact_log", "summary", id, &sealed)?)
+            }
+            _ => None,
+        };
+        self.try_into()
+    }
 }
 
 impl TryFrom<ContactRow> for ContactEntry {

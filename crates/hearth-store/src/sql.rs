@@ -143,6 +143,7 @@ pub const PEOPLE: Table = Table {
         ("roles", "jsonb"),
         ("ni_number", "text"),
         ("nhs_number", "text"),
+        ("ni_index", "text"),
         ("phones", "jsonb"),
         ("emails", "jsonb"),
         ("postal_address", "jsonb"),
@@ -150,7 +151,7 @@ pub const PEOPLE: Table = Table {
         ("preferred_channel", "text"),
         ("accessible_formats", "jsonb"),
         ("language", "text"),
-        ("equality", "jsonb"),
+        ("equality", "text"),
         ("source", "jsonb"),
         ("created_at", "timestamptz"),
         ("updated_at", "timestamptz"),
@@ -214,6 +215,17 @@ pub const TENANCIES: Table = Table {
         ("created_at", "timestamptz"),
         ("updated_at", "timestamptz"),
         ("version", "int8"),
+    ],
+};
+
+pub const PERSON_KEYS: Table = Table {
+    name: "person_keys",
+    columns: &[
+        ("person_id", "uuid"),
+        ("key_id", "uuid"),
+        ("kek_id", "text"),
+        ("wrapped", "text"),
+        ("created_at", "timestamptz"),
     ],
 };
 

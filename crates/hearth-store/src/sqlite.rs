@@ -14,11 +14,13 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Seals and opens the encrypted columns.
+    sealer: std::sync::Arc<crate::sealer::Sealer>,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file a `sqlite:` URL names and migrates it.
-    pub async fn open(url: &str) -> Result<Self> {
+    pub async fn open(url: &str, sealer: std::sync::Arc<crate::sealer::Sealer>) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?
             .create_if_missing(true)
@@ -35,7 +37,15 @@ impl SqliteStore {
             return Err(StoreError::SchemaTooNew { database, binary });
         }
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool, sealer };
+        let sealed = store.seal_backlog().await?;
+        if sealed > 0 {
+            tracing::info!(
+                values = sealed,
+                "sealed values written before encryption at rest"
+            );
+        }
+        Ok(store)
     }
 
     fn sql(&self, pg: &str) -> String {
@@ -94,7 +104,8 @@ impl SqliteStore {
     /// Loads rows with the bare bulk insert in one transaction: the benchmark's lower bound.
     pub async fn raw_load(&self, people: crate::RawPeople) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Self::bulk_insert(&mut tx, self, &crate::sql::PEOPLE, people.0).await?;
+        Self::bulk_insert(&mut tx, self, &crate::sql::PERSON_KEYS, people.keys).await?;
+        Self::bulk_insert(&mut tx, self, &crate::sql::PEOPLE, people.rows).await?;
         tx.commit().await?;
         Ok(())
     }

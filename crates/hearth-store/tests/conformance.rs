@@ -840,7 +840,7 @@ async fn refuses_a_schema_newer_than_the_binary() {
                     .unwrap_or_else(|e| panic!("{e}"));
             }
         }
-        let reopened = hearth_store::open(&db.url).await;
+        let reopened = hearth_store::open(&db.url, db.sealer.clone()).await;
         assert!(
             matches!(reopened, Err(StoreError::SchemaTooNew { database, binary: b }) if database == future && b == binary),
             "{}: must refuse",

@@ -14,20 +14,33 @@ pub struct TestDb {
     pub name: &'static str,
     pub url: String,
     pub store: Arc<dyn Store>,
+    /// The key ring the store seals with, for reopening the same database.
+    pub sealer: Arc<hearth_store::sealer::Sealer>,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// A key ring made for one test: a fresh key-encryption key and blind-index key.
+pub fn sealer() -> Arc<hearth_store::sealer::Sealer> {
+    let ring = hearth_crypto::KeyRing::generate("kek-test")
+        .unwrap_or_else(|e| panic!("generating a test key ring: {e}"));
+    Arc::new(
+        hearth_store::sealer::Sealer::new(ring).unwrap_or_else(|e| panic!("test key ring: {e}")),
+    )
 }
 
 /// A fresh SQLite database in a temporary directory.
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
     let url = format!("sqlite://{}", dir.path().join("hearth.sqlite").display());
-    let store = hearth_store::open(&url)
+    let sealer = sealer();
+    let store = hearth_store::open(&url, sealer.clone())
         .await
         .unwrap_or_else(|e| panic!("open SQLite: {e}"));
     TestDb {
         name: "sqlite",
         url,
         store,
+        sealer,
         _dir: Some(dir),
     }
 }
@@ -64,13 +77,15 @@ pub async fn postgres_url() -> Option<String> {
 /// A fresh PostgreSQL database, or `None` when PostgreSQL is not configured (see [`postgres_url`]).
 pub async fn postgres() -> Option<TestDb> {
     let url = postgres_url().await?;
-    let store = hearth_store::open(&url)
+    let sealer = sealer();
+    let store = hearth_store::open(&url, sealer.clone())
         .await
         .unwrap_or_else(|e| panic!("open PostgreSQL: {e}"));
     Some(TestDb {
         name: "postgres",
         url,
         store,
+        sealer,
         _dir: None,
     })
 }

@@ -16,6 +16,7 @@ struct FileConfig {
     database_url_file: Option<PathBuf>,
     register: Option<PathBuf>,
     policy: Option<PathBuf>,
+    key_file: Option<PathBuf>,
     log_format: Option<String>,
     signing_key_file: Option<PathBuf>,
 }
@@ -45,6 +46,8 @@ pub struct Config {
     pub register: Option<PathBuf>,
     /// The Cedar access policy file; the shipped policy when not set.
     pub policy: Option<PathBuf>,
+    /// The key-encryption key file (created on first use when missing).
+    pub key_file: PathBuf,
     pub log_format: LogFormat,
     /// The audit signing key's file, when checkpoints are signed.
     pub signing_key_file: Option<PathBuf>,
@@ -61,6 +64,7 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_DATABASE_URL_FILE",
     "HEARTH_REGISTER",
     "HEARTH_POLICY",
+    "HEARTH_KEY_FILE",
     "HEARTH_LOG_FORMAT",
     "HEARTH_SIGNING_KEY_FILE",
 ];
@@ -226,6 +230,16 @@ impl Config {
             None,
         )
         .map(PathBuf::from);
+        let key_file = pick(
+            &mut origins,
+            "key_file",
+            None,
+            "HEARTH_KEY_FILE",
+            file.key_file.as_ref().map(|p| p.display().to_string()),
+            Some(data_dir.join("hearth.keys").display().to_string()),
+        )
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("hearth.keys"));
         let log_format = match pick(
             &mut origins,
             "log_format",
@@ -257,10 +271,39 @@ impl Config {
             database_url,
             register,
             policy,
+            key_file,
             log_format,
             signing_key_file,
             origins,
         })
+    }
+
+    /// The key ring for encryption at rest, from `key_file`. A missing file is created (mode
+    /// 0600) with a fresh key-encryption key and index key: keep it apart from the database
+    /// and back it up, since without it the encrypted columns cannot be read.
+    pub fn sealer(&self) -> Result<std::sync::Arc<hearth_store::sealer::Sealer>> {
+        if !self.key_file.exists() {
+            if let Some(dir) = self.key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            match hearth_crypto::key_file::create(
+                &self.key_file,
+                hearth_core::clock::Clock::now(&hearth_core::clock::SystemClock),
+            ) {
+                Ok(kek_id) => tracing::warn!(
+                    file = %self.key_file.display(),
+                    kek_id,
+                    "created a new key file: back it up and keep it apart from the database"
+                ),
+                // Another process created it first: use theirs.
+                Err(hearth_crypto::KeyFileError::AlreadyExists { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let sealer = hearth_store::sealer::Sealer::from_file(self.key_file.clone())
+            .with_context(|| format!("the key file {}", self.key_file.display()))?;
+        Ok(std::sync::Arc::new(sealer))
     }
 
     /// The access policy's text and where it came from.

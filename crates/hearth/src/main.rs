@@ -54,6 +54,9 @@ enum Command {
     /// API tokens for machine clients.
     #[command(subcommand)]
     Token(cli::token::TokenCommand),
+    /// Encryption keys: rotate the key-encryption key, see what it wraps.
+    #[command(subcommand)]
+    Keys(cli::keys::KeysCommand),
     /// The access policy: check it against the register, print the schema.
     #[command(subcommand)]
     Policy(cli::policy::PolicyCommand),

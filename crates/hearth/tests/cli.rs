@@ -5,9 +5,38 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// One key file for every command these tests run, made before the first of them, so commands
+/// running side by side never race to create it, and the tests can open what they wrote.
+fn key_file() -> &'static str {
+    static KEYS: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
+    &KEYS
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let path = dir.path().join("hearth.keys");
+            hearth_crypto::key_file::create(&path, hearth_testkit::now())
+                .unwrap_or_else(|e| panic!("creating the test key file: {e}"));
+            let path = path.display().to_string();
+            (dir, path)
+        })
+        .1
+}
+
+/// Opens a database the commands wrote, with their key file.
+async fn open_store(url: &str) -> std::sync::Arc<dyn hearth_store::Store> {
+    let ring = hearth_crypto::KeyRing::load(std::path::Path::new(key_file()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sealer = hearth_store::sealer::Sealer::new(ring).unwrap_or_else(|e| panic!("{e}"));
+    hearth_store::open(url, std::sync::Arc::new(sealer))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn hearth(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    command.args(args).env("USER", "opal");
+    command
+        .args(args)
+        .env("USER", "opal")
+        .env("HEARTH_KEY_FILE", key_file());
     for (k, v) in env {
         command.env(k, v);
     }
@@ -164,9 +193,7 @@ async fn import_reports_every_bad_row_and_leaves_the_database_unchanged() {
             "{url}: {err}"
         );
         assert!(err.contains("nothing was imported"), "{url}: {err}");
-        let store = hearth_store::open(&url)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let store = open_store(&url).await;
         let total = store
             .list_people(
                 &hearth_store::PersonQuery::default(),
@@ -321,9 +348,7 @@ async fn serve_runs_on_each_backend_and_records_register_changes() {
 async fn serve_refuses_a_schema_newer_than_itself() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     for url in urls(dir.path()).await {
-        let store = hearth_store::open(&url)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let store = open_store(&url).await;
         drop(store);
         let future = "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', true, x'00', 0)";
         on_database(
@@ -363,11 +388,7 @@ async fn an_import_killed_midway_leaves_nothing_and_the_next_run_completes_it() 
     let people = csv_dir.join("people.csv");
     for url in urls(dir.path()).await {
         // Migrate first, so the kill lands in the import and not in start-up.
-        drop(
-            hearth_store::open(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-        );
+        drop(open_store(&url).await);
         let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
             .args([
                 "--database-url",
@@ -388,9 +409,7 @@ async fn an_import_killed_midway_leaves_nothing_and_the_next_run_completes_it() 
         child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL: no chance to clean up
         let _ = child.wait();
         let count = |url: String| async move {
-            let store = hearth_store::open(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            let store = open_store(&url).await;
             store
                 .list_people(
                     &hearth_store::PersonQuery::default(),
@@ -642,4 +661,38 @@ async fn staff_accounts_and_the_access_policy_are_managed_from_the_console() {
     assert!(!ok && err.contains("does not fit the register"), "{err}");
     let (ok, out, _) = hearth(&["policy", "schema"], &[]);
     assert!(ok && out.contains("entity Purpose enum") && out.contains("\"blue_badge\""));
+}
+
+#[tokio::test]
+async fn the_key_file_is_made_on_first_use_and_rotation_rewraps_every_data_key() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let keys = dir.path().join("keys").join("hearth.keys");
+    let keys_path = keys.to_str().unwrap_or("");
+    let env = [("HEARTH_KEY_FILE", keys_path)];
+    for url in urls(dir.path()).await {
+        let (ok, _, err) = hearth(&["--database-url", &url, "demo", "--people", "5"], &env);
+        assert!(ok, "{url}: {err}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&keys)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0);
+            assert_eq!(mode, 0o600, "the key file is readable by its owner only");
+        }
+        let (ok, before, err) = hearth(&["--database-url", &url, "keys", "status"], &env);
+        assert!(ok && before.contains("5 data keys"), "{url}: {before}{err}");
+        let (ok, out, err) = hearth(&["--database-url", &url, "keys", "rotate"], &env);
+        assert!(
+            ok && out.contains("5 data keys re-wrapped under kek-"),
+            "{url}: {out}{err}"
+        );
+        let (ok, after, err) = hearth(&["--database-url", &url, "keys", "status"], &env);
+        assert!(
+            ok && after.lines().count() == 1 && after.contains("5 data keys") && after != before,
+            "{url}: every key under the new KEK: {after}{err}"
+        );
+        let (ok, out, err) = hearth(&["--database-url", &url, "audit", "verify"], &env);
+        assert!(ok, "{url}: {out}{err}");
+    }
 }

@@ -6,6 +6,7 @@
 mod caller;
 mod controls;
 pub mod guarded;
+mod keys;
 mod staff;
 mod tokens;
 mod visible;

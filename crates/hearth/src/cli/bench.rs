@@ -97,10 +97,14 @@ async fn bench_backend(
     let register =
         Arc::new(hearth_core::register::default_register().map_err(|p| anyhow::anyhow!("{p:?}"))?);
 
-    // The full import: read, validate, check keys, write, in one transaction.
+    // Throwaway databases, so a throwaway key ring: the work of sealing is the same.
+    let sealer = Arc::new(hearth_store::sealer::Sealer::new(
+        hearth_crypto::KeyRing::generate("kek-bench")?,
+    )?);
+    // The full import: read, validate, check keys, seal, write, in one transaction.
     let url = fresh_url(backend, admin, dir, "import").await?;
     let hearth = Hearth::new(
-        hearth_store::open(&url).await?,
+        hearth_store::open(&url, sealer.clone()).await?,
         register,
         Arc::new(SystemClock),
     )?;
@@ -140,20 +144,20 @@ async fn bench_backend(
         now,
     )
     .map_err(|e| anyhow::anyhow!(e))?;
-    let raw_rows = RawPeople::from_people(&rows);
+    let raw_rows = RawPeople::from_people(&rows, &sealer)?;
     drop(rows);
     eprintln!(
-        "{backend}: reading and validating alone (no database) took {:.2} s",
+        "{backend}: reading, validating and sealing alone (no database) took {:.2} s",
         prepared.elapsed().as_secs_f64()
     );
     let url = fresh_url(backend, admin, dir, "raw").await?;
     let started;
     if backend == "sqlite" {
-        let store = hearth_store::SqliteStore::open(&url).await?;
+        let store = hearth_store::SqliteStore::open(&url, sealer.clone()).await?;
         started = Instant::now();
         store.raw_load(raw_rows).await?;
     } else {
-        let store = hearth_store::PgStore::open(&url).await?;
+        let store = hearth_store::PgStore::open(&url, sealer.clone()).await?;
         started = Instant::now();
         store.raw_load(raw_rows).await?;
     }

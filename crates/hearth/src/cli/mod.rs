@@ -5,6 +5,7 @@ pub mod bench;
 pub mod config_cmd;
 pub mod demo;
 pub mod import;
+pub mod keys;
 pub mod policy;
 pub mod register;
 pub mod serve;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(cmd) => bench::run(cmd).await,
         Command::Audit(cmd) => audit::run(&flags, cmd).await,
         Command::Token(cmd) => token::run(&flags, cmd).await,
+        Command::Keys(cmd) => keys::run(&flags, cmd).await,
         Command::Policy(cmd) => policy::run(&flags, cmd),
         Command::Staff(cmd) => staff::run_staff(&flags, cmd).await,
         Command::Admin(cmd) => staff::run_admin(&flags, cmd).await,
@@ -116,7 +118,7 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     }
     let source = load_register(config)?;
-    let store = hearth_store::open(&config.database_url)
+    let store = hearth_store::open(&config.database_url, config.sealer()?)
         .await
         .with_context(|| format!("opening {}", config.redacted_database_url()))?;
     let (policy, origin) = config.policy_text()?;
