@@ -35,6 +35,9 @@ pub struct Hearth {
     clock: Arc<dyn Clock>,
     /// Failed sign-ins by account, held in this process.
     sign_ins: Arc<access::SignInLimiter>,
+    /// SHA-256 of the access policy in force, and where it came from, for the audit log.
+    policy_hash: Arc<str>,
+    policy_origin: Arc<str>,
 }
 
 impl Hearth {
@@ -78,7 +81,37 @@ impl Hearth {
             gate: Arc::new(gate),
             clock,
             sign_ins: Arc::default(),
+            policy_hash: sha256_hex(policy.as_bytes()).into(),
+            policy_origin: origin.into(),
         })
+    }
+
+    /// Records the access policy in force in the audit log when it differs from the last one
+    /// recorded, so every change of who may see what is on the record. Returns whether it did.
+    pub async fn record_policy_version(&self, actor: &hearth_core::actor::Actor) -> Result<bool> {
+        let last = self.store.latest_audit_of("policy.changed").await?;
+        if last.is_some_and(|e| {
+            e.event.record_ids.first().map(String::as_str) == Some(&*self.policy_hash)
+        }) {
+            return Ok(false);
+        }
+        let event = hearth_core::audit::AuditEvent {
+            id: uuid::Uuid::now_v7(),
+            at: self.now(),
+            actor: actor.to_string(),
+            purpose: None,
+            action: "policy.changed".into(),
+            decision: "allowed".into(),
+            person_ids: vec![],
+            record_type: Some("policy".into()),
+            record_ids: vec![self.policy_hash.to_string()],
+            fields: vec![],
+            correlation_id: None,
+            reason: Some(format!("access policy from {}", self.policy_origin)),
+        };
+        self.store.append_audit_events(&[event]).await?;
+        tracing::info!(sha256 = %self.policy_hash, actor = %actor, "access policy changed");
+        Ok(true)
     }
 
     /// The Cedar schema derived from the register, for `hearth policy schema`.
@@ -114,4 +147,12 @@ impl Hearth {
         let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
         self.clock.now().to_zoned(london).date()
     }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

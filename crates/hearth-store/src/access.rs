@@ -15,6 +15,8 @@ pub trait AccessStore: Send + Sync {
     async fn append_audit_events(&self, events: &[AuditEvent]) -> Result<()>;
     /// The newest events that name this person, newest first.
     async fn audit_for_person(&self, person_id: Uuid, limit: i64) -> Result<Vec<ChainedEvent>>;
+    /// The newest event with this action, if any.
+    async fn latest_audit_of(&self, action: &str) -> Result<Option<ChainedEvent>>;
 
     async fn insert_staff(&self, staff: &StaffAccount, audit: &AuditEvent) -> Result<()>;
     async fn update_staff(&self, staff: &StaffAccount, audit: &AuditEvent) -> Result<()>;
@@ -172,6 +174,15 @@ macro_rules! impl_access_store {
                 self.append_audit(&mut tx, events).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn latest_audit_of(&self, action: &str) -> crate::Result<Option<hearth_core::audit::ChainedEvent>> {
+                let sql = self.sql("SELECT seq, event, prev_hash, hash FROM audit_events WHERE action = $1 ORDER BY seq DESC LIMIT 1");
+                let row: Option<(i64, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(action)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(crate::rows::chained_event).transpose()
             }
 
             async fn audit_for_person(&self, person_id: uuid::Uuid, limit: i64) -> crate::Result<Vec<hearth_core::audit::ChainedEvent>> {

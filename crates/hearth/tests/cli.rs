@@ -696,3 +696,44 @@ async fn the_key_file_is_made_on_first_use_and_rotation_rewraps_every_data_key()
         assert!(ok, "{url}: {out}{err}");
     }
 }
+
+#[tokio::test]
+async fn each_change_of_access_policy_is_recorded_once_in_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(workspace("policy/hearth.cedar")).unwrap_or_default();
+    let edited = dir.path().join("edited.cedar");
+    std::fs::write(
+        &edited,
+        format!("// Local change: reviewed by the DPO.\n{text}"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let edited_path = edited.to_str().unwrap_or("");
+    for url in urls(dir.path()).await {
+        for env in [&[][..], &[][..], &[("HEARTH_POLICY", edited_path)][..]] {
+            let (ok, _, err) = hearth(&["--database-url", &url, "demo", "--people", "1"], env);
+            assert!(ok, "{url}: {err}");
+        }
+        let store = open_store(&url).await;
+        let changes: Vec<_> = store
+            .audit_log(0, 100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .filter(|e| e.event.action == "policy.changed")
+            .collect();
+        assert_eq!(
+            changes.len(),
+            2,
+            "{url}: the shipped policy once, then the edit"
+        );
+        assert!(
+            changes[1]
+                .event
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.contains("edited.cedar")),
+            "{url}: the change names its file"
+        );
+        assert_ne!(changes[0].event.record_ids, changes[1].event.record_ids);
+    }
+}

@@ -107,6 +107,10 @@ pub async fn open(config: &Config) -> Result<Hearth> {
         .record_register_version(&source, &operator_actor())
         .await
         .context("recording the register version")?;
+    hearth
+        .record_policy_version(&operator_actor())
+        .await
+        .context("recording the access policy")?;
     Ok(hearth)
 }
 
