@@ -370,11 +370,11 @@ impl Gate {
             ),
             (
                 "restricted".to_string(),
-                RestrictedExpression::new_bool(subject.restricted),
+                RestrictedExpression::new_bool(subject.restricted || view.related.restricted),
             ),
             (
                 "objected".to_string(),
-                RestrictedExpression::new_bool(subject.objected),
+                RestrictedExpression::new_bool(subject.objected || view.related.objected),
             ),
             (
                 "consents".to_string(),

@@ -8,5 +8,7 @@ mod request;
 mod schema;
 
 pub use gate::{DEFAULT_POLICY, Decision, Gate, GateError, PolicyError};
-pub use request::{AdminAction, Principal, RecordAction, RecordView, SubjectControls};
+pub use request::{
+    AdminAction, Principal, RecordAction, RecordView, RelatedControls, SubjectControls,
+};
 pub use schema::{ADMIN_ACTIONS, RECORD_ACTIONS, cedar_schema_text};

@@ -133,4 +133,14 @@ pub struct RecordView {
     pub field_group: String,
     pub categories: Vec<String>,
     pub subject: Option<SubjectControls>,
+    /// Controls of the other people a record concerns (the members of a household, the
+    /// household of a tenancy): a record about a restricted person is restricted too.
+    pub related: RelatedControls,
+}
+
+/// Restriction and objection of anyone else a record concerns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RelatedControls {
+    pub restricted: bool,
+    pub objected: bool,
 }

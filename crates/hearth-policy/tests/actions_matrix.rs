@@ -92,6 +92,7 @@ fn person_view(person_id: &str) -> RecordView {
             person_id: person_id.into(),
             ..Default::default()
         }),
+        related: Default::default(),
     }
 }
 
@@ -102,6 +103,7 @@ fn property_view() -> RecordView {
         field_group: "property".into(),
         categories: vec!["property".into()],
         subject: None,
+        related: Default::default(),
     }
 }
 

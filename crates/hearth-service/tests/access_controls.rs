@@ -461,3 +461,125 @@ async fn an_operative_sees_a_person_only_when_assigned_and_the_access_log_says_s
         ));
     }
 }
+
+#[tokio::test]
+async fn restricting_a_tenant_restricts_their_household_and_tenancy_and_logs_their_reads() {
+    use hearth_core::records::{
+        AddressInput, HouseholdInput, MembershipInput, PropertyInput, TenancyInput,
+    };
+    for db in all_backends().await {
+        let hearth = app(&db, Arc::new(ManualClock::new(now())));
+        let dpo = staff(
+            &hearth,
+            "dpo",
+            "data_protection_officer",
+            "information_rights",
+        )
+        .await;
+        let officer = staff(&hearth, "hana", "housing_officer", "tenancy_management").await;
+        let person = resident(&hearth, &dpo).await;
+        let household = hearth
+            .create_household(
+                &officer,
+                &HouseholdInput {
+                    external_ref: Some("HH-9".into()),
+                    name: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id();
+        hearth
+            .add_member(
+                &officer,
+                household,
+                &MembershipInput {
+                    person_id: person,
+                    relationship: "lead_tenant".into(),
+                    start_date: "2020-01-06".into(),
+                    end_date: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: member: {e}", db.name));
+        let property = hearth
+            .create_property(
+                &officer,
+                &PropertyInput {
+                    uprn: "100023336999".into(),
+                    address: AddressInput {
+                        line1: "9 Canal Side".into(),
+                        postcode: "HD1 3AB".into(),
+                        ..Default::default()
+                    },
+                    property_type: None,
+                    bedrooms: None,
+                    source: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id();
+        let tenancy = hearth
+            .create_tenancy(
+                &officer,
+                &TenancyInput {
+                    external_ref: Some("T-9".into()),
+                    household_id: household,
+                    property_id: property,
+                    tenancy_type: "secure".into(),
+                    start_date: "2020-01-06".into(),
+                    end_date: None,
+                    end_reason: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: tenancy: {e}", db.name))
+            .id();
+        assert!(hearth.get_tenancy(&officer, tenancy).await.is_ok());
+
+        hearth
+            .set_control(
+                &dpo,
+                person,
+                Control::Restriction,
+                true,
+                "accuracy contested",
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            refused(hearth.get_household(&officer, household).await),
+            "{}",
+            db.name
+        );
+        assert!(
+            refused(hearth.get_tenancy(&officer, tenancy).await),
+            "{}",
+            db.name
+        );
+        assert!(hearth.get_tenancy(&dpo, tenancy).await.is_ok());
+        assert!(
+            hearth.get_property(&officer, property).await.is_ok(),
+            "the property is not about them"
+        );
+
+        let log = hearth
+            .audit_for_person(&dpo, person, 100)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let tenancy_reads: Vec<_> = log
+            .iter()
+            .filter(|e| {
+                e.event.action == "tenancy.read" && e.event.actor == officer.actor().to_string()
+            })
+            .map(|e| e.event.decision.as_str())
+            .collect();
+        assert_eq!(
+            tenancy_reads,
+            ["denied", "allowed"],
+            "{}: reads of their tenancy are in the tenant's access log",
+            db.name
+        );
+    }
+}

@@ -15,6 +15,8 @@ pub trait AccessStore: Send + Sync {
     async fn append_audit_events(&self, events: &[AuditEvent]) -> Result<()>;
     /// The newest events that name this person, newest first.
     async fn audit_for_person(&self, person_id: Uuid, limit: i64) -> Result<Vec<ChainedEvent>>;
+    /// The people who are or were members of each of these households.
+    async fn household_people(&self, household_ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Uuid>>>;
     /// The newest event with this action, if any.
     async fn latest_audit_of(&self, action: &str) -> Result<Option<ChainedEvent>>;
 
@@ -174,6 +176,25 @@ macro_rules! impl_access_store {
                 self.append_audit(&mut tx, events).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn household_people(&self, household_ids: &[uuid::Uuid]) -> crate::Result<std::collections::HashMap<uuid::Uuid, Vec<uuid::Uuid>>> {
+                let mut out: std::collections::HashMap<uuid::Uuid, Vec<uuid::Uuid>> = std::collections::HashMap::new();
+                for chunk in household_ids.chunks(500) {
+                    let sql = self.sql(&format!(
+                        "SELECT household_id::text, person_id::text FROM household_members WHERE household_id IN ({})",
+                        crate::access::placeholders(chunk.len())
+                    ));
+                    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql.as_str()));
+                    for id in chunk {
+                        query = query.bind(id.to_string());
+                    }
+                    for (household, person) in query.fetch_all(&self.pool).await? {
+                        let parse = |id: &str| id.parse::<uuid::Uuid>().map_err(|_| crate::StoreError::Corrupt(format!("bad id '{id}'")));
+                        out.entry(parse(&household)?).or_default().push(parse(&person)?);
+                    }
+                }
+                Ok(out)
             }
 
             async fn latest_audit_of(&self, action: &str) -> crate::Result<Option<hearth_core::audit::ChainedEvent>> {

@@ -30,6 +30,14 @@ pub trait Guarded: Serialize + Clone + Send + Sync + 'static {
     fn version(&self) -> i64;
     /// The person this record is about, whose controls (restriction, consent...) apply.
     fn subject(&self) -> Option<Uuid>;
+    /// Other people this record concerns, as the record itself names them.
+    fn related_people(&self) -> Vec<Uuid> {
+        Vec::new()
+    }
+    /// A household whose people this record concerns, to be looked up.
+    fn via_household(&self) -> Option<Uuid> {
+        None
+    }
     /// Groups holding data, for writes: only what is being written is decided on.
     fn groups_present(&self) -> Vec<&'static FieldGroup> {
         Self::GROUPS.iter().collect()
@@ -140,6 +148,9 @@ impl Guarded for Property {
 }
 
 impl Guarded for Household {
+    fn related_people(&self) -> Vec<Uuid> {
+        self.members.iter().map(|m| m.fields.person_id).collect()
+    }
     const KIND: &'static str = "household";
     const RECORD_TYPE: &'static str = "household";
     const GROUPS: &'static [FieldGroup] = &[FieldGroup {
@@ -160,6 +171,9 @@ impl Guarded for Household {
 }
 
 impl Guarded for Tenancy {
+    fn via_household(&self) -> Option<Uuid> {
+        Some(self.fields.household_id)
+    }
     const KIND: &'static str = "tenancy";
     const RECORD_TYPE: &'static str = "tenancy_file";
     const GROUPS: &'static [FieldGroup] = &[FieldGroup {

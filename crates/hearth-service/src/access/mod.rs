@@ -73,7 +73,27 @@ impl Hearth {
         records: Vec<T>,
     ) -> Result<Admission<T>> {
         let purpose = self.purpose_of(caller)?.to_string();
-        let subjects: Vec<Uuid> = records.iter().filter_map(Guarded::subject).collect();
+        let households: Vec<Uuid> = records.iter().filter_map(Guarded::via_household).collect();
+        let household_people = if households.is_empty() {
+            HashMap::new()
+        } else {
+            self.store.household_people(&households).await?
+        };
+        // The other people each record concerns: its own list, or its household's members.
+        let related: Vec<Vec<Uuid>> = records
+            .iter()
+            .map(|r| {
+                let mut people = r.related_people();
+                if let Some(members) = r.via_household().and_then(|h| household_people.get(&h)) {
+                    people.extend(members.iter().copied());
+                }
+                people
+            })
+            .collect();
+        let mut subjects: Vec<Uuid> = records.iter().filter_map(Guarded::subject).collect();
+        subjects.extend(related.iter().flatten().copied());
+        subjects.sort();
+        subjects.dedup();
         let controls = if subjects.is_empty() {
             HashMap::new()
         } else {
@@ -84,7 +104,17 @@ impl Hearth {
         event.record_type = Some(T::RECORD_TYPE.to_string());
         let mut visible = Vec::with_capacity(records.len());
         let mut refusals: Vec<String> = Vec::new();
-        for record in records {
+        for (record, people) in records.into_iter().zip(related) {
+            let related = hearth_policy::RelatedControls {
+                restricted: people
+                    .iter()
+                    .any(|p| controls.get(p).is_some_and(|c| c.restricted)),
+                objected: people
+                    .iter()
+                    .any(|p| controls.get(p).is_some_and(|c| c.objected)),
+            };
+            // A household's or tenancy's people see its reads in their access log.
+            event.person_ids.extend(people);
             let subject = record.subject().map(|id| {
                 let c = controls.get(&id).cloned().unwrap_or_default();
                 SubjectControls {
@@ -109,6 +139,7 @@ impl Hearth {
                     field_group: group.name.to_string(),
                     categories: group.categories.iter().map(|c| c.to_string()).collect(),
                     subject: subject.clone(),
+                    related,
                 };
                 let decision = self
                     .gate
@@ -230,6 +261,7 @@ impl Hearth {
                             person_id: id.to_string(),
                             ..Default::default()
                         }),
+                        related: Default::default(),
                     };
                     let purpose = group.loaded_for.unwrap_or(&purpose);
                     let decision = self
