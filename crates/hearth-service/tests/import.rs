@@ -208,6 +208,20 @@ async fn rerunning_the_same_files_changes_nothing() {
             "{}: the import is the source",
             db.name
         );
+        // Every imported person's access log names the load that wrote them.
+        for person in &after {
+            let log = hearth
+                .audit_for_person(&reader(), person.id(), 50)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                log.iter()
+                    .any(|e| e.event.action == "person.import" && e.event.actor == "cli:tester"),
+                "{}: the import is in {}'s access log",
+                db.name,
+                person.id()
+            );
+        }
     }
 }
 

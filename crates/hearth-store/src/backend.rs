@@ -336,7 +336,9 @@ macro_rules! impl_store {
                     "INSERT INTO audit_events (seq, id, at, actor, action, event, prev_hash, hash) \
                      VALUES ($1, $2::uuid, $3::timestamptz, $4, $5, $6, $7, $8)",
                 );
-                let index = self.sql("INSERT INTO audit_event_people (person_id, seq) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING");
+                // Who each event concerns, for "who accessed this person": a bulk load's event
+                // names thousands of people, so they go in multi-row statements, not one by one.
+                let mut concerns: Vec<(String, i64)> = Vec::new();
                 for event in events {
                     seq += 1;
                     let hash = hearth_core::audit::chain_hash(&prev, seq, event);
@@ -352,14 +354,24 @@ macro_rules! impl_store {
                         .bind(&hash)
                         .execute(&mut **tx)
                         .await?;
-                    for person_id in &event.person_ids {
-                        sqlx::query(sqlx::AssertSqlSafe(index.as_str()))
-                            .bind(person_id.to_string())
-                            .bind(seq)
-                            .execute(&mut **tx)
-                            .await?;
-                    }
+                    concerns.extend(event.person_ids.iter().map(|p| (p.to_string(), seq)));
                     prev = hash;
+                }
+                concerns.sort();
+                concerns.dedup();
+                for chunk in concerns.chunks(1000) {
+                    let values: Vec<String> = (0..chunk.len())
+                        .map(|i| format!("(${}::uuid, ${})", 2 * i + 1, 2 * i + 2))
+                        .collect();
+                    let sql = self.sql(&format!(
+                        "INSERT INTO audit_event_people (person_id, seq) VALUES {} ON CONFLICT DO NOTHING",
+                        values.join(", ")
+                    ));
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                    for (person_id, seq) in chunk {
+                        query = query.bind(person_id.clone()).bind(*seq);
+                    }
+                    query.execute(&mut **tx).await?;
                 }
                 Ok(())
             }
