@@ -149,7 +149,8 @@ impl Hearth {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// SHA-256 as lower-case hex: token and session hashes, policy versions.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)
         .iter()

@@ -7,7 +7,6 @@ use hearth_core::access::ApiToken;
 use hearth_core::audit::ChainedEvent;
 use hearth_policy::AdminAction;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// What a token is for, as asked for by an administrator.
@@ -33,10 +32,7 @@ pub(super) fn random_secret() -> String {
 }
 
 pub(super) fn token_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::sha256_hex(secret.as_bytes())
 }
 
 impl Hearth {
