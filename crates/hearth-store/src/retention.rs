@@ -130,6 +130,8 @@ pub struct DisposalBatch<'a> {
 pub struct RunRecord {
     pub id: Uuid,
     pub actor: String,
+    /// `host:pid` of the process running it.
+    pub holder: String,
     pub as_of: Date,
     pub started_at: Timestamp,
     pub heartbeat_at: Timestamp,
@@ -214,7 +216,11 @@ pub trait RetentionStore: Send + Sync {
     /// its new type. False when the review is no longer pending.
     async fn decide_review(&self, review: &DisposalReview, audit: &AuditEvent) -> Result<bool>;
 
+    /// Logs a run as started; refused with [`crate::StoreError::Duplicate`] while another run
+    /// is still marked running (close dead ones first).
     async fn start_run(&self, run: &RunRecord, audit: &AuditEvent) -> Result<()>;
+    /// Runs still marked running.
+    async fn running_runs(&self) -> Result<Vec<RunRecord>>;
     /// Closes a run with its status and signed certificate.
     async fn finish_run(
         &self,
@@ -224,8 +230,6 @@ pub trait RetentionStore: Send + Sync {
         certificate: &str,
         audit: &AuditEvent,
     ) -> Result<()>;
-    /// Runs still marked running whose last heartbeat is older than `stale_before`.
-    async fn stale_runs(&self, stale_before: Timestamp) -> Result<Vec<RunRecord>>;
     async fn get_run(&self, id: Uuid) -> Result<Option<RunRecord>>;
     async fn list_runs(&self, limit: i64) -> Result<Vec<RunRecord>>;
     /// A run's destruction-log lines, by record type.

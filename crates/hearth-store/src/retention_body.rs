@@ -161,8 +161,9 @@ pub(crate) fn review_from(row: ReviewRow) -> Result<DisposalReview> {
     })
 }
 
-pub(crate) const RUN_COLUMNS: &str = "id::text, actor, as_of::text, started_at::text, heartbeat_at::text, finished_at::text, status, register_hash, register_version, certificate";
+pub(crate) const RUN_COLUMNS: &str = "id::text, actor, holder, as_of::text, started_at::text, heartbeat_at::text, finished_at::text, status, register_hash, register_version, certificate";
 pub(crate) type RunRow = (
+    String,
     String,
     String,
     String,
@@ -176,10 +177,11 @@ pub(crate) type RunRow = (
 );
 
 pub(crate) fn run_from(row: RunRow) -> Result<crate::retention::RunRecord> {
-    let (id, actor, as_of, started, heartbeat, finished, status, register_hash, register_version, certificate) = row;
+    let (id, actor, holder, as_of, started, heartbeat, finished, status, register_hash, register_version, certificate) = row;
     Ok(crate::retention::RunRecord {
         id: parse_uuid(&id)?,
         actor,
+        holder,
         as_of: date(&as_of)?,
         started_at: parse_ts(&started)?,
         heartbeat_at: parse_ts(&heartbeat)?,
@@ -668,9 +670,14 @@ macro_rules! impl_retention_store {
 
             async fn start_run(&self, run: &crate::retention::RunRecord, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
+                let busy = self.sql("SELECT id::text FROM retention_runs WHERE status = 'running' LIMIT 1");
+                let other: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(busy.as_str())).fetch_optional(&mut *tx).await?;
+                if let Some(other) = other {
+                    return Err(crate::StoreError::Duplicate(format!("a running retention run ({other})")));
+                }
                 let sql = self.sql(
-                    "INSERT INTO retention_runs (id, actor, as_of, started_at, heartbeat_at, status, register_hash, register_version) \
-                     VALUES ($1::uuid, $2, $3::date, $4::timestamptz, $5::timestamptz, $6, $7, $8)",
+                    "INSERT INTO retention_runs (id, actor, holder, as_of, started_at, heartbeat_at, status, register_hash, register_version) \
+                     VALUES ($1::uuid, $2, $9, $3::date, $4::timestamptz, $5::timestamptz, $6, $7, $8)",
                 );
                 sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(run.id.to_string())
@@ -681,6 +688,7 @@ macro_rules! impl_retention_store {
                     .bind(&run.status)
                     .bind(&run.register_hash)
                     .bind(&run.register_version)
+                    .bind(&run.holder)
                     .execute(&mut *tx)
                     .await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
@@ -706,12 +714,12 @@ macro_rules! impl_retention_store {
                 Ok(())
             }
 
-            async fn stale_runs(&self, stale_before: jiff::Timestamp) -> crate::Result<Vec<crate::retention::RunRecord>> {
+            async fn running_runs(&self) -> crate::Result<Vec<crate::retention::RunRecord>> {
                 let sql = self.sql(&format!(
-                    "SELECT {} FROM retention_runs WHERE status = 'running' AND heartbeat_at < $1::timestamptz ORDER BY started_at",
+                    "SELECT {} FROM retention_runs WHERE status = 'running' ORDER BY started_at",
                     crate::retention_body::RUN_COLUMNS
                 ));
-                let rows: Vec<crate::retention_body::RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(crate::rows::ts(stale_before)).fetch_all(&self.pool).await?;
+                let rows: Vec<crate::retention_body::RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&self.pool).await?;
                 rows.into_iter().map(crate::retention_body::run_from).collect()
             }
 

@@ -93,6 +93,8 @@ CREATE INDEX disposal_reviews_status ON disposal_reviews (status, record_type);
 CREATE TABLE retention_runs (
     id                text PRIMARY KEY,
     actor             text NOT NULL,
+    -- host:pid of the process running it, so a successor can tell a dead run from a live one.
+    holder            text NOT NULL,
     as_of             text NOT NULL,
     started_at        text NOT NULL,
     heartbeat_at      text NOT NULL,
