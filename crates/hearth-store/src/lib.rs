@@ -28,8 +28,8 @@ pub use query::{
     TenancyQuery,
 };
 pub use retention::{
-    BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection, Sweep,
-    Tombstone, unsupported_trigger,
+    BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
+    Sweep, Tombstone, unsupported_trigger,
 };
 pub use sqlite::SqliteStore;
 

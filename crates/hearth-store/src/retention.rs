@@ -173,7 +173,8 @@ pub trait RetentionStore: Send + Sync {
     async fn media_of(&self, record_id: Uuid) -> Result<Vec<MediaObject>>;
     /// Seals media bytes under a person's data key, bound to the object key.
     async fn seal_media(&self, person_id: Uuid, object_key: &str, bytes: &[u8]) -> Result<Vec<u8>>;
-    async fn open_media(&self, person_id: Uuid, object_key: &str, sealed: &[u8]) -> Result<Vec<u8>>;
+    async fn open_media(&self, person_id: Uuid, object_key: &str, sealed: &[u8])
+    -> Result<Vec<u8>>;
 
     async fn insert_hold(&self, hold: &LegalHold, audit: &AuditEvent) -> Result<()>;
     /// Lifts an active hold; false when there is no such active hold.

@@ -42,7 +42,21 @@ fn opt_uuid(raw: Option<String>) -> Result<Option<uuid::Uuid>> {
 
 /// A filed record from its row, sealed values still sealed (the caller opens them).
 pub(crate) fn filed_from(row: FiledRow) -> Result<FiledRecord> {
-    let (id, record_type, person, tenancy, case_ref, title, details, stats, created, activity, closed, anonymised, version) = row;
+    let (
+        id,
+        record_type,
+        person,
+        tenancy,
+        case_ref,
+        title,
+        details,
+        stats,
+        created,
+        activity,
+        closed,
+        anonymised,
+        version,
+    ) = row;
     let stats = serde_json::from_str(&stats)
         .map_err(|e| crate::StoreError::Corrupt(format!("bad stats of filed record {id}: {e}")))?;
     Ok(FiledRecord {
@@ -100,7 +114,21 @@ pub(crate) type HoldRow = (
 );
 
 pub(crate) fn hold_from(row: HoldRow) -> Result<LegalHold> {
-    let (id, kind, target, record_type, reason, requester, owner, review_on, placed_at, placed_by, lifted_at, lifted_by, lift_reason) = row;
+    let (
+        id,
+        kind,
+        target,
+        record_type,
+        reason,
+        requester,
+        owner,
+        review_on,
+        placed_at,
+        placed_by,
+        lifted_at,
+        lifted_by,
+        lift_reason,
+    ) = row;
     let scope = HoldScope::from_stored(&kind, &target, record_type.as_deref())
         .ok_or_else(|| crate::StoreError::Corrupt(format!("bad scope of hold {id}")))?;
     let lifted = match lifted_at {
@@ -142,7 +170,21 @@ pub(crate) type ReviewRow = (
 );
 
 pub(crate) fn review_from(row: ReviewRow) -> Result<DisposalReview> {
-    let (id, record_type, record_id, review_role, due_on, decide_by, status, queued_at, decided_by, decided_at, reason, keep_until, reclassified_to) = row;
+    let (
+        id,
+        record_type,
+        record_id,
+        review_role,
+        due_on,
+        decide_by,
+        status,
+        queued_at,
+        decided_by,
+        decided_at,
+        reason,
+        keep_until,
+        reclassified_to,
+    ) = row;
     Ok(DisposalReview {
         id: parse_uuid(&id)?,
         record_type,
@@ -177,7 +219,19 @@ pub(crate) type RunRow = (
 );
 
 pub(crate) fn run_from(row: RunRow) -> Result<crate::retention::RunRecord> {
-    let (id, actor, holder, as_of, started, heartbeat, finished, status, register_hash, register_version, certificate) = row;
+    let (
+        id,
+        actor,
+        holder,
+        as_of,
+        started,
+        heartbeat,
+        finished,
+        status,
+        register_hash,
+        register_version,
+        certificate,
+    ) = row;
     Ok(crate::retention::RunRecord {
         id: parse_uuid(&id)?,
         actor,
@@ -197,7 +251,16 @@ pub(crate) const LINE_COLUMNS: &str = "record_type, schedule, action, trigger_na
 pub(crate) type LineRow = (String, String, String, String, i64, i64, i64, i64);
 
 pub(crate) fn line_from(row: LineRow) -> DisposalLine {
-    let (record_type, schedule, action, trigger, destroyed, anonymised, media_removed, keys_destroyed) = row;
+    let (
+        record_type,
+        schedule,
+        action,
+        trigger,
+        destroyed,
+        anonymised,
+        media_removed,
+        keys_destroyed,
+    ) = row;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
     DisposalLine {
         record_type_name: record_type.clone(),
@@ -214,7 +277,8 @@ pub(crate) fn line_from(row: LineRow) -> DisposalLine {
 
 /// The statistical fields an anonymised record keeps.
 pub(crate) fn kept_stats(stats: &str, keep: &[String]) -> String {
-    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(stats).unwrap_or_default();
+    let parsed: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(stats).unwrap_or_default();
     let kept: serde_json::Map<String, serde_json::Value> = parsed
         .into_iter()
         .filter(|(k, _)| keep.iter().any(|f| f == k))

@@ -40,9 +40,14 @@ fn cut_date(sweep: &Sweep) -> String {
 fn expired_clause(b: &mut Built, sweep: &Sweep) -> String {
     let table = sweep.table;
     match (&sweep.trigger, table) {
-        (Trigger::Created, _) => format!("r.created_at < {}", b.param(cut_ts(sweep), "timestamptz")),
+        (Trigger::Created, _) => {
+            format!("r.created_at < {}", b.param(cut_ts(sweep), "timestamptz"))
+        }
         (Trigger::LastActivity, RecordTable::Filed) => {
-            format!("r.last_activity_at < {}", b.param(cut_ts(sweep), "timestamptz"))
+            format!(
+                "r.last_activity_at < {}",
+                b.param(cut_ts(sweep), "timestamptz")
+            )
         }
         (Trigger::LastActivity, RecordTable::People) => {
             // A person's last activity is the latest on their record or on any linked record.
@@ -102,10 +107,14 @@ pub(crate) fn held_clause(b: &mut Built, table: RecordTable, record_type: &str) 
         format!("(h.scope_kind = 'record_type' AND h.target = {rt})"),
     ];
     if let Some(people) = people_of(table) {
-        scopes.push(format!("(h.scope_kind = 'person' AND h.target IN ({people}))"));
+        scopes.push(format!(
+            "(h.scope_kind = 'person' AND h.target IN ({people}))"
+        ));
     }
     match table {
-        RecordTable::Filed => scopes.push("(h.scope_kind = 'case' AND h.target = r.case_ref)".into()),
+        RecordTable::Filed => {
+            scopes.push("(h.scope_kind = 'case' AND h.target = r.case_ref)".into())
+        }
         RecordTable::Tenancies => {
             scopes.push("(h.scope_kind = 'case' AND h.target = r.external_ref)".into())
         }
@@ -172,7 +181,10 @@ fn candidate_columns(table: RecordTable) -> &'static str {
 /// `WHERE` for the records of a sweep's type in its table.
 fn of_type(b: &mut Built, sweep: &Sweep) -> String {
     if sweep.table == RecordTable::Filed {
-        format!("r.record_type = {}", b.param(Some(sweep.record_type.clone()), "text"))
+        format!(
+            "r.record_type = {}",
+            b.param(Some(sweep.record_type.clone()), "text")
+        )
     } else {
         "TRUE".to_string()
     }
@@ -228,7 +240,10 @@ pub(crate) fn count_held(sweep: &Sweep) -> Built {
 /// the disposal transaction, after the write lock is taken.
 pub(crate) fn still_disposable(sweep: &Sweep, ids: &[String]) -> Built {
     let mut b = Built::default();
-    let list: Vec<String> = ids.iter().map(|id| b.param(Some(id.clone()), "uuid")).collect();
+    let list: Vec<String> = ids
+        .iter()
+        .map(|id| b.param(Some(id.clone()), "uuid"))
+        .collect();
     let held = held_clause(&mut b, sweep.table, &sweep.record_type);
     b.text = format!(
         "SELECT r.id::text FROM {} r WHERE r.id IN ({}) AND NOT {held} AND {}",

@@ -70,7 +70,9 @@ pub struct SignedCertificate {
 pub enum CertificateError {
     #[error("the certificate is not in the format {FORMAT}")]
     Format,
-    #[error("the signature does not match the certificate: it was altered or not signed by this key")]
+    #[error(
+        "the signature does not match the certificate: it was altered or not signed by this key"
+    )]
     Signature,
     #[error("the certificate was signed by key {found}, not this installation's key {expected}")]
     WrongKey { found: String, expected: String },

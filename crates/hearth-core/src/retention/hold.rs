@@ -16,7 +16,10 @@ pub enum HoldScope {
     /// Every record filed under a case reference (a police request, a claim).
     Case { case_ref: String },
     /// One record.
-    Record { record_type: String, record_id: Uuid },
+    Record {
+        record_type: String,
+        record_id: Uuid,
+    },
     /// Every record of a type (all CCTV footage while an incident is investigated).
     RecordType { record_type: String },
 }
@@ -93,13 +96,19 @@ impl NewHold {
     pub fn validate(&self, today: Date) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
         if self.reason.trim().len() < 10 {
-            errors.add("reason", "say why the hold is needed (at least 10 characters)");
+            errors.add(
+                "reason",
+                "say why the hold is needed (at least 10 characters)",
+            );
         }
         if self.reason.len() > 2000 {
             errors.add("reason", "at most 2000 characters");
         }
         if self.requester.trim().is_empty() || self.requester.len() > 200 {
-            errors.add("requester", "name who asked for the hold (1-200 characters)");
+            errors.add(
+                "requester",
+                "name who asked for the hold (1-200 characters)",
+            );
         }
         if self.review_on <= today {
             errors.add("review_on", "the review date must be after today");

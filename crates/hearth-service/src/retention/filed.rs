@@ -79,16 +79,25 @@ impl Hearth {
         input: &FiledRecordInput,
     ) -> Result<FiledRecord> {
         let fields = input.validate()?;
-        let record_type = self.register.record_type(&fields.record_type).ok_or_else(|| {
-            ServiceError::field(
-                "record_type",
-                format!("'{}' is not a record type in the register", fields.record_type),
-            )
-        })?;
+        let record_type = self
+            .register
+            .record_type(&fields.record_type)
+            .ok_or_else(|| {
+                ServiceError::field(
+                    "record_type",
+                    format!(
+                        "'{}' is not a record type in the register",
+                        fields.record_type
+                    ),
+                )
+            })?;
         if hearth_store::RecordTable::of(&record_type.id) != hearth_store::RecordTable::Filed {
             return Err(ServiceError::field(
                 "record_type",
-                format!("{} records are kept through their own API", record_type.name),
+                format!(
+                    "{} records are kept through their own API",
+                    record_type.name
+                ),
             ));
         }
         if let Some(person) = fields.person_id

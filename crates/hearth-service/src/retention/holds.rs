@@ -174,7 +174,8 @@ impl Hearth {
                     format!("'{record_type}' is not a record type in the register"),
                 ));
             }
-            if hearth_store::RecordTable::of(&review.record_type) != hearth_store::RecordTable::Filed
+            if hearth_store::RecordTable::of(&review.record_type)
+                != hearth_store::RecordTable::Filed
                 || hearth_store::RecordTable::of(record_type) != hearth_store::RecordTable::Filed
             {
                 return Err(ServiceError::field(

@@ -46,7 +46,9 @@ pub fn certificate_html(signed: &SignedCertificate) -> String {
         );
     }
     if c.lines.is_empty() {
-        rows.push_str("<tr><td colspan=\"7\">Nothing had reached the end of its retention period.</td></tr>");
+        rows.push_str(
+            "<tr><td colspan=\"7\">Nothing had reached the end of its retention period.</td></tr>",
+        );
     }
     format!(
         "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Disposal certificate {run}</title><style>{STYLE}</style></head>\

@@ -103,7 +103,10 @@ impl Hearth {
             {
                 continue;
             }
-            match self.sweep_type(&caller, options, record_type, report.run_id).await {
+            match self
+                .sweep_type(&caller, options, record_type, report.run_id)
+                .await
+            {
                 Ok(Some(line)) => report.lines.push(line),
                 Ok(None) => {}
                 Err(SweepProblem(problem)) => report.problems.push(problem),
@@ -246,7 +249,11 @@ impl Hearth {
             destroyed: 0,
             anonymised: 0,
             queued_for_review: 0,
-            held: self.store.count_held(&sweep).await.map_err(|e| problem(e.to_string()))?,
+            held: self
+                .store
+                .count_held(&sweep)
+                .await
+                .map_err(|e| problem(e.to_string()))?,
             kept_by_policy: 0,
         };
         let log_line = DisposalLine {
@@ -263,17 +270,35 @@ impl Hearth {
         let fail = |e: ServiceError| problem(e.to_string());
         match retention.action {
             DisposalAction::Delete | DisposalAction::Anonymise => {
-                self.dispose_selection(caller, options, record_type, &sweep, Selection::Expired, run_id, &log_line, &mut line)
-                    .await
-                    .map_err(fail)?;
+                self.dispose_selection(
+                    caller,
+                    options,
+                    record_type,
+                    &sweep,
+                    Selection::Expired,
+                    run_id,
+                    &log_line,
+                    &mut line,
+                )
+                .await
+                .map_err(fail)?;
             }
             DisposalAction::Review => {
                 self.queue_due_reviews(caller, options, record_type, &sweep, &mut line)
                     .await
                     .map_err(fail)?;
-                self.dispose_selection(caller, options, record_type, &sweep, Selection::Approved, run_id, &log_line, &mut line)
-                    .await
-                    .map_err(fail)?;
+                self.dispose_selection(
+                    caller,
+                    options,
+                    record_type,
+                    &sweep,
+                    Selection::Approved,
+                    run_id,
+                    &log_line,
+                    &mut line,
+                )
+                .await
+                .map_err(fail)?;
             }
         }
         Ok(Some(line))
