@@ -174,7 +174,9 @@ async fn the_seed_schedules_run_as_the_clock_moves_and_holds_win() {
             .unwrap_or_else(|e| panic!("photo: {e}"));
         let cctv = w.file("cctv_footage", "cctv_safety", None).await;
         let cctv_held = w.file("cctv_footage", "cctv_safety", None).await;
-        let video = w.file("video_recording", "repairs_video_triage", None).await;
+        let video = w
+            .file("video_recording", "repairs_video_triage", None)
+            .await;
         let smile = w
             .file("smile_service_requests", "customer_contact", None)
             .await;

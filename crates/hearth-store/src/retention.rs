@@ -70,12 +70,12 @@ pub struct Sweep {
 
 /// Why a sweep cannot run: the register asks for a trigger this kind of record does not carry.
 pub fn unsupported_trigger(table: RecordTable, trigger: &Trigger) -> Option<String> {
-    let ok = match (table, trigger) {
-        (_, Trigger::Created | Trigger::LastActivity) => true,
-        (RecordTable::Filed, _) => true,
-        (RecordTable::Tenancies, Trigger::TenancyEnded) => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (table, trigger),
+        (_, Trigger::Created | Trigger::LastActivity)
+            | (RecordTable::Filed, _)
+            | (RecordTable::Tenancies, Trigger::TenancyEnded)
+    );
     (!ok).then(|| {
         format!(
             "{} records carry no '{trigger}' date: change the trigger in the register",

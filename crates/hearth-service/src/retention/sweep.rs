@@ -460,7 +460,7 @@ impl Hearth {
         } else {
             self.store.person_controls(&people).await?
         };
-        let mut decided: HashMap<(bool, bool, bool, bool), hearth_policy::Decision> =
+        let mut decided: HashMap<(bool, bool, bool, bool, bool), hearth_policy::Decision> =
             HashMap::new();
         let (mut allowed, mut refused) = (Vec::new(), Vec::new());
         for candidate in batch {
@@ -482,9 +482,10 @@ impl Hearth {
                 candidate.person_id.is_some(),
                 own.is_some_and(|c| c.restricted),
                 own.is_some_and(|c| c.objected),
-                related.restricted || related.objected,
+                related.restricted,
+                related.objected,
             );
-            if !decided.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = decided.entry(key) {
                 let subject = candidate.person_id.map(|p| SubjectControls {
                     person_id: p.to_string(),
                     restricted: key.1,
@@ -504,7 +505,7 @@ impl Hearth {
                     .gate
                     .decide_record(caller.principal(), action, PURPOSE, &view)
                     .map_err(|e| ServiceError::Policy(e.to_string()))?;
-                decided.insert(key, decision);
+                slot.insert(decision);
             }
             match decided.get(&key) {
                 Some(d) if d.allowed => allowed.push(candidate.id),
