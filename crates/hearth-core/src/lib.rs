@@ -9,6 +9,7 @@ pub mod clock;
 pub mod identifiers;
 pub mod records;
 pub mod register;
+pub mod retention;
 pub mod validation;
 
 pub use validation::{FieldError, FieldErrors};

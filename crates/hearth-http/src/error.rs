@@ -123,7 +123,7 @@ impl From<ServiceError> for ApiError {
                 message: err.to_string(),
                 fields: vec![],
             },
-            ServiceError::Policy(_) | ServiceError::Store(_) => Self {
+            ServiceError::Policy(_) | ServiceError::Store(_) | ServiceError::Storage(_) => Self {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code,
                 message: err.to_string(),

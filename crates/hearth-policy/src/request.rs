@@ -95,6 +95,10 @@ pub enum AdminAction {
     RecordConsent,
     /// Assign a member of staff to work for a person (a job, a case).
     AssignWork,
+    /// Legal holds, retention runs and their certificates.
+    ManageRetention,
+    /// Decide disposal reviews (Hearth also checks the register's reviewer role).
+    ReviewDisposal,
 }
 
 impl AdminAction {
@@ -106,6 +110,8 @@ impl AdminAction {
             Self::ManageRights => "manage_rights",
             Self::RecordConsent => "record_consent",
             Self::AssignWork => "assign_work",
+            Self::ManageRetention => "manage_retention",
+            Self::ReviewDisposal => "review_disposal",
         }
     }
 }

@@ -10,11 +10,13 @@ use std::fmt::Write;
 pub const RECORD_ACTIONS: [&str; 7] = [
     "read", "search", "create", "update", "delete", "export", "disclose",
 ];
-pub const ADMIN_ACTIONS: [&str; 6] = [
+pub const ADMIN_ACTIONS: [&str; 8] = [
     "manage_accounts",
     "manage_keys",
     "read_audit",
     "manage_rights",
+    "manage_retention",
+    "review_disposal",
     "record_consent",
     "assign_work",
 ];

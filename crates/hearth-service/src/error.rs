@@ -35,6 +35,9 @@ pub enum ServiceError {
     /// Something failed that the user cannot fix.
     #[error("store failure: {0}")]
     Store(StoreError),
+    /// Object storage or signing is not available or failed.
+    #[error("{0}")]
+    Storage(String),
 }
 
 impl ServiceError {
@@ -50,6 +53,7 @@ impl ServiceError {
             Self::Unauthenticated(_) => "unauthenticated",
             Self::RateLimited(_) => "rate_limited",
             Self::Policy(_) | Self::Store(_) => "internal",
+            Self::Storage(_) => "storage_failed",
         }
     }
 

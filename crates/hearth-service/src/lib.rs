@@ -9,6 +9,7 @@ mod error;
 pub mod import;
 mod records;
 mod register;
+pub mod retention;
 
 pub use access::{Caller, Visible};
 pub use audit::AuditVerification;
@@ -38,6 +39,10 @@ pub struct Hearth {
     /// SHA-256 of the access policy in force, and where it came from, for the audit log.
     policy_hash: Arc<str>,
     policy_origin: Arc<str>,
+    /// Where media objects are kept; required for media and for retention runs.
+    media: Option<retention::MediaStore>,
+    /// The audit signing key: signs checkpoints and disposal certificates.
+    signing_key: Option<Arc<hearth_core::audit::CheckpointKey>>,
 }
 
 impl Hearth {
@@ -83,7 +88,21 @@ impl Hearth {
             sign_ins: Arc::default(),
             policy_hash: sha256_hex(policy.as_bytes()).into(),
             policy_origin: origin.into(),
+            media: None,
+            signing_key: None,
         })
+    }
+
+    /// Keeps media objects in this store.
+    pub fn with_media(mut self, media: retention::MediaStore) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    /// Signs disposal certificates with the audit signing key.
+    pub fn with_signing_key(mut self, key: hearth_core::audit::CheckpointKey) -> Self {
+        self.signing_key = Some(Arc::new(key));
+        self
     }
 
     /// Records the access policy in force in the audit log when it differs from the last one

@@ -12,6 +12,9 @@ mod dialect;
 mod error;
 mod postgres;
 mod query;
+mod retention;
+mod retention_body;
+mod retention_sql;
 mod rows;
 pub mod sealer;
 mod sql;
@@ -23,6 +26,10 @@ pub use postgres::PgStore;
 pub use query::{
     ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, RegisterVersion,
     TenancyQuery,
+};
+pub use retention::{
+    BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
+    Sweep, Tombstone, unsupported_trigger,
 };
 pub use sqlite::SqliteStore;
 
@@ -70,7 +77,7 @@ pub async fn open(url: &str, sealer: Arc<sealer::Sealer>) -> Result<Arc<dyn Stor
 /// Everything Hearth keeps, behind one interface. Implementations hold no rules: validation,
 /// policy and audit live in the services that call this.
 #[async_trait]
-pub trait Store: AccessStore + Send + Sync {
+pub trait Store: AccessStore + RetentionStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The highest migration this binary knows and the highest applied to the database.
     async fn schema_versions(&self) -> Result<(i64, i64)>;

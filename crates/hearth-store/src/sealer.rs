@@ -207,6 +207,20 @@ impl Sealer {
         Ok(opened.to_string())
     }
 
+    /// Seals bytes (a media object) under a person's key, bound to where they are stored.
+    pub fn seal_bytes(&self, key: &PersonKey, place: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+        let aad = Aad::new("media", "object", place, key.key_id);
+        hearth_crypto::seal(&key.key, &aad, bytes).map_err(crypto)
+    }
+
+    /// Opens bytes sealed by [`Sealer::seal_bytes`] for the same place.
+    pub fn open_bytes(&self, key: &PersonKey, place: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+        let aad = Aad::new("media", "object", place, key.key_id);
+        hearth_crypto::open(&key.key, &aad, sealed)
+            .map(|b| b.to_vec())
+            .map_err(|e| StoreError::Corrupt(format!("media object {place}: {e}")))
+    }
+
     /// The blind index of an NI number (in its stored form), for exact-match search.
     pub fn ni_index(&self, ni: &str) -> String {
         self.index.token("people.ni_number", ni)

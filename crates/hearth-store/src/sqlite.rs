@@ -118,3 +118,4 @@ impl SqliteStore {
 
 impl_store!(SqliteStore, Sqlite, SqliteImport, Backend::Sqlite);
 crate::access::impl_access_store!(SqliteStore);
+crate::retention_body::impl_retention_store!(SqliteStore, Sqlite);

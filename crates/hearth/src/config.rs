@@ -19,6 +19,8 @@ struct FileConfig {
     key_file: Option<PathBuf>,
     log_format: Option<String>,
     signing_key_file: Option<PathBuf>,
+    media_dir: Option<PathBuf>,
+    retention_run_at: Option<String>,
 }
 
 /// Settings given as flags.
@@ -51,6 +53,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The audit signing key's file, when checkpoints are signed.
     pub signing_key_file: Option<PathBuf>,
+    /// Where media objects are stored (local filesystem).
+    pub media_dir: PathBuf,
+    /// When `serve` runs retention each day (UK time), or `None` when switched off.
+    pub retention_run_at: Option<jiff::civil::Time>,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -67,6 +73,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_KEY_FILE",
     "HEARTH_LOG_FORMAT",
     "HEARTH_SIGNING_KEY_FILE",
+    "HEARTH_MEDIA_DIR",
+    "HEARTH_RETENTION_RUN_AT",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -265,6 +273,33 @@ impl Config {
             None,
         )
         .map(PathBuf::from);
+        let media_dir = pick(
+            &mut origins,
+            "media_dir",
+            None,
+            "HEARTH_MEDIA_DIR",
+            file.media_dir.as_ref().map(|p| p.display().to_string()),
+            Some(data_dir.join("media").display().to_string()),
+        )
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("media"));
+        let retention_run_at = match pick(
+            &mut origins,
+            "retention_run_at",
+            None,
+            "HEARTH_RETENTION_RUN_AT",
+            file.retention_run_at.clone(),
+            Some("02:30".into()),
+        )
+        .as_deref()
+        .map(str::trim)
+        {
+            Some("off") => None,
+            Some(raw) => Some(raw.parse::<jiff::civil::Time>().map_err(|_| {
+                anyhow::anyhow!("retention_run_at: '{raw}' is not a time of day (HH:MM) or 'off'")
+            })?),
+            None => None,
+        };
         Ok(Self {
             listen,
             data_dir,
@@ -274,6 +309,8 @@ impl Config {
             key_file,
             log_format,
             signing_key_file,
+            media_dir,
+            retention_run_at,
             origins,
         })
     }
@@ -333,6 +370,27 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
 
+    /// The key disposal certificates are signed with: the configured audit signing key, or
+    /// `audit-signing.key` in the data directory, created (mode 0600) on first use.
+    pub fn certificate_key(&self) -> Result<hearth_core::audit::CheckpointKey> {
+        if let Some(key) = self.signing_key()? {
+            return Ok(key);
+        }
+        let path = self.data_dir.join("audit-signing.key");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return hearth_core::audit::CheckpointKey::from_hex(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        let mut seed = [0u8; 32];
+        rand::fill(&mut seed);
+        let key = hearth_core::audit::CheckpointKey::from_seed(seed);
+        write_private(&path, &key.to_hex())?;
+        tracing::warn!(file = %path.display(), "created an audit signing key: back it up");
+        Ok(key)
+    }
+
     /// The database URL with any password hidden, for printing.
     pub fn redacted_database_url(&self) -> String {
         match (self.database_url.find("://"), self.database_url.find('@')) {
@@ -350,6 +408,20 @@ impl Config {
             _ => self.database_url.clone(),
         }
     }
+}
+
+/// Writes a secret to a new file only its owner can read.
+fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]

@@ -57,6 +57,9 @@ enum Command {
     /// Encryption keys: rotate the key-encryption key, see what it wraps.
     #[command(subcommand)]
     Keys(cli::keys::KeysCommand),
+    /// Retention: run the schedules, see the destruction log, verify certificates, holds.
+    #[command(subcommand)]
+    Retention(cli::retention::RetentionCommand),
     /// The access policy: check it against the register, print the schema.
     #[command(subcommand)]
     Policy(cli::policy::PolicyCommand),

@@ -64,6 +64,12 @@ impl CheckpointKey {
         hex(self.0.verifying_key().as_bytes())
     }
 
+    /// Signs any message; the signature is hex. Callers version their messages, as
+    /// [`Checkpoint::message`] does, so that one kind of signed statement cannot pass for another.
+    pub fn sign_message(&self, message: &[u8]) -> String {
+        hex(&self.0.sign(message).to_bytes())
+    }
+
     /// Signs the chain head.
     pub fn sign(&self, seq: i64, hash: &str, signed_at: Timestamp) -> Checkpoint {
         let signature = self
@@ -87,22 +93,27 @@ impl Checkpoint {
 
     /// Whether the signature is valid for this checkpoint under `public_key` (hex).
     pub fn signature_valid(&self, public_key: &str) -> bool {
-        let Some(key) = unhex(public_key)
-            .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-        else {
-            return false;
-        };
-        let Some(signature) = unhex(&self.signature).and_then(|b| <[u8; 64]>::try_from(b).ok())
-        else {
-            return false;
-        };
-        key.verify(
+        signature_valid(
+            public_key,
             Checkpoint::message(self.seq, &self.hash, self.signed_at).as_bytes(),
-            &Signature::from_bytes(&signature),
+            &self.signature,
         )
-        .is_ok()
     }
+}
+
+/// Whether `signature` (hex) is a valid Ed25519 signature of `message` under `public_key` (hex).
+pub fn signature_valid(public_key: &str, message: &[u8], signature: &str) -> bool {
+    let Some(key) = unhex(public_key)
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+    else {
+        return false;
+    };
+    let Some(signature) = unhex(signature).and_then(|b| <[u8; 64]>::try_from(b).ok()) else {
+        return false;
+    };
+    key.verify(message, &Signature::from_bytes(&signature))
+        .is_ok()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! at the first place it touches, and `verify` names that place.
 
 mod checkpoint;
-pub use checkpoint::{Checkpoint, CheckpointKey, SigningKeyError};
+pub use checkpoint::{Checkpoint, CheckpointKey, SigningKeyError, signature_valid};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

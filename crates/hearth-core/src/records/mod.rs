@@ -7,6 +7,7 @@ mod address;
 mod contact;
 mod enums;
 mod equality;
+mod filed;
 mod household;
 mod person;
 mod property;
@@ -20,6 +21,7 @@ pub use enums::{
     SubjectRole, TenancyType,
 };
 pub use equality::{Equality, EqualityAnswer};
+pub use filed::{FiledRecord, FiledRecordFields, FiledRecordInput, MediaObject};
 pub use household::{
     Household, HouseholdFields, HouseholdInput, Membership, MembershipFields, MembershipInput,
 };

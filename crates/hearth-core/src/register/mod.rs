@@ -13,7 +13,7 @@ pub use model::{
     Controller, DataCategory, DataSubject, DisposalAction, Notice, Purpose, Recipient,
     RecipientKind, RecordType, Register, RegisterMeta, Retention, Role, Trigger,
 };
-pub use parse::{RegisterProblem, parse_register};
+pub use parse::{RegisterProblem, is_snake_id, parse_register};
 pub use period::Period;
 pub use render::render_text;
 

@@ -8,6 +8,7 @@ pub mod import;
 pub mod keys;
 pub mod policy;
 pub mod register;
+pub mod retention;
 pub mod serve;
 pub mod staff;
 pub mod token;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&flags, cmd).await,
         Command::Token(cmd) => token::run(&flags, cmd).await,
         Command::Keys(cmd) => keys::run(&flags, cmd).await,
+        Command::Retention(cmd) => retention::run(&flags, cmd).await,
         Command::Policy(cmd) => policy::run(&flags, cmd),
         Command::Staff(cmd) => staff::run_staff(&flags, cmd).await,
         Command::Admin(cmd) => staff::run_admin(&flags, cmd).await,
@@ -133,6 +135,11 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
         &policy,
         &origin,
     )
-    .map_err(|e| anyhow::anyhow!("the access policy does not fit the register:\n{e}"))?;
+    .map_err(|e| anyhow::anyhow!("the access policy does not fit the register:\n{e}"))?
+    .with_media(
+        hearth_service::retention::MediaStore::local(&config.media_dir)
+            .context("opening media storage")?,
+    )
+    .with_signing_key(config.certificate_key()?);
     Ok((hearth, source))
 }

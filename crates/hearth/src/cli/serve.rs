@@ -45,6 +45,12 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
             }
         });
     }
+    match config.retention_run_at {
+        Some(at) => {
+            tokio::spawn(retention_job(hearth.clone(), at));
+        }
+        None => tracing::info!("the retention job is switched off (retention_run_at = off)"),
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
@@ -56,6 +62,44 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
         .await
         .context("serving")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs retention every day at `at` (UK time) as `System(retention)`, through the gate.
+async fn retention_job(hearth: hearth_service::Hearth, at: jiff::civil::Time) {
+    let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+    loop {
+        let now = hearth_core::clock::Clock::now(&hearth_core::clock::SystemClock)
+            .to_zoned(london.clone());
+        let mut next = now.date().to_datetime(at).to_zoned(london.clone()).ok();
+        if next.as_ref().is_none_or(|n| *n <= now) {
+            next = now
+                .date()
+                .tomorrow()
+                .ok()
+                .and_then(|d| d.to_datetime(at).to_zoned(london.clone()).ok());
+        }
+        let wait = next
+            .and_then(|n| now.duration_until(&n).try_into().ok())
+            .unwrap_or(std::time::Duration::from_secs(3600));
+        tokio::time::sleep(wait).await;
+        let caller = hearth_service::Caller::system("retention");
+        let options = hearth_service::retention::RunOptions {
+            as_of: hearth.today(),
+            dry_run: false,
+            only: None,
+        };
+        match hearth.run_retention(&caller, &options).await {
+            Ok(report) => {
+                let destroyed: u64 = report.lines.iter().map(|l| l.destroyed).sum();
+                let anonymised: u64 = report.lines.iter().map(|l| l.anonymised).sum();
+                tracing::info!(run = ?report.run_id, destroyed, anonymised, problems = report.problems.len(), "retention run finished");
+                for problem in &report.problems {
+                    tracing::error!(problem = %problem, "retention could not apply a schedule");
+                }
+            }
+            Err(err) => tracing::error!(error = %err, "retention run failed"),
+        }
+    }
 }
 
 async fn shutdown() {
