@@ -794,7 +794,7 @@ macro_rules! impl_retention_store {
             }
 
             async fn list_runs(&self, limit: i64) -> crate::Result<Vec<crate::retention::RunRecord>> {
-                let sql = self.sql(&format!("SELECT {} FROM retention_runs ORDER BY started_at DESC, id LIMIT $1", crate::retention_body::RUN_COLUMNS));
+                let sql = self.sql(&format!("SELECT {} FROM retention_runs ORDER BY started_at DESC, id DESC LIMIT $1", crate::retention_body::RUN_COLUMNS));
                 let rows: Vec<crate::retention_body::RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(&self.pool).await?;
                 rows.into_iter().map(crate::retention_body::run_from).collect()
             }
