@@ -81,6 +81,13 @@ macro_rules! impl_raw_filed {
                     .await?;
                 Self::bulk_insert(&mut tx, self, &crate::sql::RECORD_MEDIA, rows.media).await?;
                 tx.commit().await?;
+                // Fresh statistics, as a table in service has them: planned on the empty
+                // table's, queries over a bulk load would be judged as if it were still empty.
+                for table in ["filed_records", "filed_record_events", "record_media"] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
+                        .execute(&self.pool)
+                        .await?;
+                }
                 Ok(())
             }
 

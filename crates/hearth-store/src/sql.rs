@@ -257,26 +257,6 @@ pub const REGISTER_VERSIONS: Table = Table {
     ],
 };
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generates_typed_inserts_and_guarded_updates() {
-        assert_eq!(
-            HOUSEHOLDS.insert(2),
-            "INSERT INTO households (id, external_ref, name, name_search, created_at, updated_at, version) VALUES \
-             ($1::uuid, $2::text, $3::text, $4::text, $5::timestamptz, $6::timestamptz, $7::int8), \
-             ($8::uuid, $9::text, $10::text, $11::text, $12::timestamptz, $13::timestamptz, $14::int8)"
-        );
-        assert_eq!(
-            HOUSEHOLDS.update(),
-            "UPDATE households SET external_ref = $2::text, name = $3::text, name_search = $4::text, \
-             updated_at = $5::timestamptz, version = version + 1 WHERE id = $1::uuid AND version = $6"
-        );
-    }
-}
-
 /// Filed records as the bulk insert writes them (records without a person: nothing to seal).
 pub const FILED_RECORDS: Table = Table {
     name: "filed_records",
@@ -313,3 +293,23 @@ pub const RECORD_MEDIA: Table = Table {
         ("created_at", "timestamptz"),
     ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_typed_inserts_and_guarded_updates() {
+        assert_eq!(
+            HOUSEHOLDS.insert(2),
+            "INSERT INTO households (id, external_ref, name, name_search, created_at, updated_at, version) VALUES \
+             ($1::uuid, $2::text, $3::text, $4::text, $5::timestamptz, $6::timestamptz, $7::int8), \
+             ($8::uuid, $9::text, $10::text, $11::text, $12::timestamptz, $13::timestamptz, $14::int8)"
+        );
+        assert_eq!(
+            HOUSEHOLDS.update(),
+            "UPDATE households SET external_ref = $2::text, name = $3::text, name_search = $4::text, \
+             updated_at = $5::timestamptz, version = version + 1 WHERE id = $1::uuid AND version = $6"
+        );
+    }
+}

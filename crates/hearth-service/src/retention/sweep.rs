@@ -19,7 +19,7 @@ use uuid::Uuid;
 /// The purpose every disposal is made for.
 pub const PURPOSE: &str = "records_management";
 /// How many records one batch (one transaction) handles.
-pub const BATCH: i64 = 1000;
+pub const BATCH: i64 = 2500;
 
 /// This process, as a run's holder: `host:pid`.
 fn holder() -> String {
