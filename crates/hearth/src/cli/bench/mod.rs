@@ -46,7 +46,7 @@ struct Measure {
 
 pub async fn run(command: BenchCommand) -> Result<ExitCode> {
     // Warnings only, unless RUST_LOG asks for more (`sqlx::query=debug` times each statement).
-    super::init_logging(crate::config::LogFormat::Text, "warn");
+    super::init_logging(crate::config::LogFormat::Text, "warn,sqlx::query=error");
     let (people, postgres) = match command {
         BenchCommand::Import { people, postgres } => (people, postgres),
         BenchCommand::Retention {
