@@ -12,6 +12,8 @@ const GATED_TAGS: &[&str] = &[
     "properties",
     "tenancies",
     "contacts",
+    "records",
+    "retention",
 ];
 
 const SCHEME: &str = "api_token";

@@ -58,6 +58,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// A record id and one of its media ids in the path; anything but UUIDs is a 404.
+pub struct RecordAndMedia(pub uuid::Uuid, pub uuid::Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordAndMedia {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = || ApiError::from(hearth_service::ServiceError::NotFound("record"));
+        let axum::extract::Path((record, media)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found())?;
+        match (record.parse(), media.parse()) {
+            (Ok(record), Ok(media)) => Ok(Self(record, media)),
+            _ => Err(not_found()),
+        }
+    }
+}
+
 /// The version from `If-Match` (`"3"` or `3`), when the client sent one.
 pub struct IfMatch(pub Option<i64>);
 

@@ -28,7 +28,9 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "properties", description = "Properties keyed by UPRN"),
         (name = "tenancies", description = "Tenancies and leases"),
         (name = "contacts", description = "The contact log"),
-        (name = "register", description = "The processing register in force"),
+        (name = "records", description = "Filed records of the register's other record types, and their media"),
+        (name = "retention", description = "Legal holds, disposal reviews, retention runs and certificates"),
+        (name = "register", description = "The processing register in force and its retention schedules"),
         (name = "session", description = "Staff sign-in for the browser"),
         (name = "system", description = "Health")
     )
@@ -46,6 +48,8 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::tenancies::routes())
         .merge(routes::contacts::routes())
         .merge(routes::register::routes())
+        .merge(routes::records::routes())
+        .merge(routes::retention::routes())
         .merge(routes::system::routes())
 }
 

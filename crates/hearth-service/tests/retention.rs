@@ -1,11 +1,13 @@
 //! Retention with an injected clock, on every backend: the seeds' schedules walked forward day
 //! by day and month by month, holds beating every schedule, reviews needing an approval, survey
-//! answers anonymised, restricted records kept, and certificates that verify and fail when
-//! tampered with.
+//! answers anonymised, tenancy files six years after the tenancy ends, restricted records kept,
+//! and certificates that verify and fail when tampered with.
 
 use hearth_core::audit::CheckpointKey;
 use hearth_core::clock::ManualClock;
-use hearth_core::records::{FiledRecordInput, PersonInput};
+use hearth_core::records::{
+    AddressInput, FiledRecordInput, HouseholdInput, PersonInput, PropertyInput, TenancyInput,
+};
 use hearth_core::retention::{HoldScope, NewHold, ReviewDecision, ReviewStatus};
 use hearth_service::access::{Control, StaffInput};
 use hearth_service::retention::{MediaStore, RunOptions, RunReport};
@@ -473,5 +475,111 @@ async fn survey_answers_are_anonymised_keeping_the_registers_fields() {
         let mut keys: Vec<&String> = record.fields.stats.keys().collect();
         keys.sort();
         assert_eq!(keys, vec!["age_band", "survey_id"]);
+    }
+}
+
+#[tokio::test]
+async fn tenancy_files_go_six_years_after_the_tenancy_ends_and_current_ones_stay() {
+    for db in all_backends().await {
+        let w = world(&db, date(2019, 6, 3)).await;
+        let name = db.name;
+        let officer = w
+            .staff("hana", "housing_officer")
+            .await
+            .for_purpose("tenancy_management");
+        let household = w
+            .hearth
+            .create_household(
+                &officer,
+                &HouseholdInput {
+                    external_ref: Some("HH-1".into()),
+                    name: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{name}: household: {e}"))
+            .id();
+        let mut tenancies = vec![];
+        for (uprn, end) in [("100023336901", Some("2020-03-31")), ("100023336902", None)] {
+            let property = w
+                .hearth
+                .create_property(
+                    &officer,
+                    &PropertyInput {
+                        uprn: uprn.into(),
+                        address: AddressInput {
+                            line1: format!("{} Canal Side", &uprn[10..]),
+                            postcode: "HD1 3AB".into(),
+                            ..Default::default()
+                        },
+                        property_type: None,
+                        bedrooms: None,
+                        source: None,
+                    },
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{name}: property: {e}"))
+                .id();
+            let tenancy = w
+                .hearth
+                .create_tenancy(
+                    &officer,
+                    &TenancyInput {
+                        external_ref: Some(format!("T-{uprn}")),
+                        household_id: household,
+                        property_id: property,
+                        tenancy_type: "secure".into(),
+                        start_date: "2019-06-03".into(),
+                        end_date: end.map(str::to_string),
+                        end_reason: end.map(|_| "moved to another area".to_string()),
+                    },
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{name}: tenancy: {e}"))
+                .id();
+            tenancies.push(tenancy);
+        }
+        let (ended, current) = (tenancies[0], tenancies[1]);
+        // The rent record of the ended tenancy runs on the same clock.
+        let rent = w
+            .hearth
+            .file_record(
+                &officer,
+                &FiledRecordInput {
+                    record_type: "rent_record".into(),
+                    tenancy_id: Some(ended),
+                    title: "Rent account 2019-20".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{name}: rent record: {e}"))
+            .id;
+        let rights = w.dpo.clone().for_purpose("information_rights");
+        let tenancy_exists = |id: Uuid| {
+            let hearth = w.hearth.clone();
+            let rights = rights.clone();
+            async move {
+                match hearth.get_tenancy(&rights, id).await {
+                    Ok(_) => true,
+                    Err(ServiceError::NotFound(_)) => false,
+                    Err(e) => panic!("reading tenancy {id}: {e}"),
+                }
+            }
+        };
+
+        // Six years after the end date, to the day: kept.
+        w.run_on(date(2026, 3, 31)).await;
+        assert!(tenancy_exists(ended).await, "{name}");
+        assert!(w.exists(rent, "tenancy_management").await, "{name}");
+        // The day after: the rent record and then the tenancy go, in the same run.
+        let report = w.run_on(date(2026, 4, 1)).await;
+        assert!(!w.exists(rent, "tenancy_management").await, "{name}");
+        assert!(!tenancy_exists(ended).await, "{name}");
+        assert_eq!(count(&report, "tenancy_file").0, 1, "{name}");
+        assert_eq!(count(&report, "rent_record").0, 1, "{name}");
+        // A tenancy that has not ended never starts its clock.
+        w.run_on(date(2040, 1, 1)).await;
+        assert!(tenancy_exists(current).await, "{name}");
     }
 }

@@ -12,6 +12,7 @@ mod dialect;
 mod error;
 mod postgres;
 mod query;
+mod raw_filed;
 mod retention;
 mod retention_body;
 mod retention_sql;
@@ -27,6 +28,7 @@ pub use query::{
     ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, RegisterVersion,
     TenancyQuery,
 };
+pub use raw_filed::RawFiled;
 pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
     Sweep, Tombstone, unsupported_trigger,

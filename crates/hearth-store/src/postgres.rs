@@ -139,3 +139,4 @@ impl PgStore {
 impl_store!(PgStore, Postgres, PgImport, Backend::Postgres);
 crate::access::impl_access_store!(PgStore);
 crate::retention_body::impl_retention_store!(PgStore, Postgres);
+crate::raw_filed::impl_raw_filed!(PgStore);

@@ -323,23 +323,6 @@ macro_rules! impl_retention_store {
                 Ok(records)
             }
 
-            fn filed_params(record: &hearth_core::records::FiledRecord, title: String, details: Option<String>) -> Vec<Param> {
-                let f = &record.fields;
-                vec![
-                    Param::Text(Some(record.id.to_string())),
-                    Param::Text(Some(f.record_type.clone())),
-                    Param::Text(f.person_id.map(|p| p.to_string())),
-                    Param::Text(f.tenancy_id.map(|p| p.to_string())),
-                    Param::Text(f.case_ref.clone()),
-                    Param::Text(Some(title)),
-                    Param::Text(details),
-                    Param::Text(Some(serde_json::Value::Object(f.stats.clone()).to_string())),
-                    Param::Text(Some(crate::rows::ts(record.created_at))),
-                    Param::Text(Some(crate::rows::ts(record.last_activity_at))),
-                    Param::Text(record.closed_at.map(crate::rows::ts)),
-                    Param::Text(record.anonymised_at.map(crate::rows::ts)),
-                ]
-            }
         }
 
         #[async_trait::async_trait]
@@ -355,7 +338,7 @@ macro_rules! impl_retention_store {
                     "INSERT INTO filed_records (id, record_type, person_id, tenancy_id, case_ref, title, details, stats, created_at, last_activity_at, closed_at, anonymised_at, version) \
                      VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11::timestamptz, $12::timestamptz, 1)",
                 );
-                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), Self::filed_params(record, title, details)).execute(&mut *tx).await?;
+                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), crate::rows::filed_params(record, title, details)).execute(&mut *tx).await?;
                 let event_sql = self.sql("INSERT INTO filed_record_events (record_id, name, on_date) VALUES ($1::uuid, $2, $3::date)");
                 for (name, on) in &record.fields.events {
                     sqlx::query(sqlx::AssertSqlSafe(event_sql.as_str())).bind(record.id.to_string()).bind(name).bind(on.to_string()).execute(&mut *tx).await?;
@@ -377,7 +360,7 @@ macro_rules! impl_retention_store {
                      created_at = $9::timestamptz, last_activity_at = $10::timestamptz, closed_at = $11::timestamptz, anonymised_at = $12::timestamptz, version = version + 1 \
                      WHERE id = $1::uuid AND version = $13",
                 );
-                let mut params = Self::filed_params(record, title, details);
+                let mut params = crate::rows::filed_params(record, title, details);
                 params.push(Param::Int(Some(expected_version)));
                 let done = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), params).execute(&mut *tx).await?;
                 if done.rows_affected() != 1 {
@@ -794,7 +777,7 @@ macro_rules! impl_retention_store {
             }
 
             async fn list_runs(&self, limit: i64) -> crate::Result<Vec<crate::retention::RunRecord>> {
-                let sql = self.sql(&format!("SELECT {} FROM retention_runs ORDER BY started_at DESC, id LIMIT $1", crate::retention_body::RUN_COLUMNS));
+                let sql = self.sql(&format!("SELECT {} FROM retention_runs ORDER BY started_at DESC, id DESC LIMIT $1", crate::retention_body::RUN_COLUMNS));
                 let rows: Vec<crate::retention_body::RunRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(&self.pool).await?;
                 rows.into_iter().map(crate::retention_body::run_from).collect()
             }

@@ -205,10 +205,11 @@ pub(crate) fn candidates(
     };
     let held = held_clause(&mut b, sweep.table, &sweep.record_type);
     let reviews = review_state(&mut b, sweep, selection);
-    let after = match after {
-        Some(id) => format!("r.id > {}", b.param(Some(id), "uuid")),
-        None => "TRUE".to_string(),
-    };
+    // Always a lower bound, even for the first batch: with `id > ?` and `ORDER BY id` the
+    // database walks the id index and stops after `limit` rows, rather than finding every
+    // expired record by date and sorting them all, batch after batch.
+    let after = after.unwrap_or_else(|| uuid::Uuid::nil().to_string());
+    let after = format!("r.id > {}", b.param(Some(after), "uuid"));
     let limit = b.int(limit);
     let dependants = match selection {
         // A review is queued whatever still points at the record; destruction waits for them.

@@ -626,6 +626,30 @@ pub fn chained_event(
     })
 }
 
+/// A filed record's column values, in `FILED_RECORDS` order, with its title and details as
+/// stored (sealed when the record is about a person).
+pub fn filed_params(
+    record: &hearth_core::records::FiledRecord,
+    title: String,
+    details: Option<String>,
+) -> Vec<Param> {
+    let f = &record.fields;
+    vec![
+        Param::Text(Some(record.id.to_string())),
+        Param::Text(Some(f.record_type.clone())),
+        Param::Text(f.person_id.map(|p| p.to_string())),
+        Param::Text(f.tenancy_id.map(|p| p.to_string())),
+        Param::Text(f.case_ref.clone()),
+        Param::Text(Some(title)),
+        Param::Text(details),
+        Param::Text(Some(serde_json::Value::Object(f.stats.clone()).to_string())),
+        Param::Text(Some(crate::rows::ts(record.created_at))),
+        Param::Text(Some(crate::rows::ts(record.last_activity_at))),
+        Param::Text(record.closed_at.map(crate::rows::ts)),
+        Param::Text(record.anonymised_at.map(crate::rows::ts)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

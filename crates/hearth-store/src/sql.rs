@@ -257,6 +257,43 @@ pub const REGISTER_VERSIONS: Table = Table {
     ],
 };
 
+/// Filed records as the bulk insert writes them (records without a person: nothing to seal).
+pub const FILED_RECORDS: Table = Table {
+    name: "filed_records",
+    columns: &[
+        ("id", "uuid"),
+        ("record_type", "text"),
+        ("person_id", "uuid"),
+        ("tenancy_id", "uuid"),
+        ("case_ref", "text"),
+        ("title", "text"),
+        ("details", "text"),
+        ("stats", "text"),
+        ("created_at", "timestamptz"),
+        ("last_activity_at", "timestamptz"),
+        ("closed_at", "timestamptz"),
+        ("anonymised_at", "timestamptz"),
+    ],
+};
+
+pub const FILED_RECORD_EVENTS: Table = Table {
+    name: "filed_record_events",
+    columns: &[("record_id", "uuid"), ("name", "text"), ("on_date", "date")],
+};
+
+pub const RECORD_MEDIA: Table = Table {
+    name: "record_media",
+    columns: &[
+        ("id", "uuid"),
+        ("record_id", "uuid"),
+        ("object_key", "text"),
+        ("content_type", "text"),
+        ("size", "bigint"),
+        ("sha256", "text"),
+        ("created_at", "timestamptz"),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,3 +119,4 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, SqliteImport, Backend::Sqlite);
 crate::access::impl_access_store!(SqliteStore);
 crate::retention_body::impl_retention_store!(SqliteStore, Sqlite);
+crate::raw_filed::impl_raw_filed!(SqliteStore);

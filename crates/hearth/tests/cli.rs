@@ -2,64 +2,11 @@
 //! the server starting on each backend and refusing a newer schema.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// One key file for every command these tests run, made before the first of them, so commands
-/// running side by side never race to create it, and the tests can open what they wrote.
-fn key_file() -> &'static str {
-    static KEYS: std::sync::OnceLock<(tempfile::TempDir, String)> = std::sync::OnceLock::new();
-    &KEYS
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-            let path = dir.path().join("hearth.keys");
-            hearth_crypto::key_file::create(&path, hearth_testkit::now())
-                .unwrap_or_else(|e| panic!("creating the test key file: {e}"));
-            let path = path.display().to_string();
-            (dir, path)
-        })
-        .1
-}
+mod common;
 
-/// Opens a database the commands wrote, with their key file.
-async fn open_store(url: &str) -> std::sync::Arc<dyn hearth_store::Store> {
-    let ring = hearth_crypto::KeyRing::load(std::path::Path::new(key_file()))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let sealer = hearth_store::sealer::Sealer::new(ring).unwrap_or_else(|e| panic!("{e}"));
-    hearth_store::open(url, std::sync::Arc::new(sealer))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn hearth(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    command
-        .args(args)
-        .env("USER", "opal")
-        .env("HEARTH_KEY_FILE", key_file());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let out = command
-        .output()
-        .unwrap_or_else(|e| panic!("running hearth: {e}"));
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn workspace(path: &str) -> String {
-    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Database URLs to run against: SQLite in `dir`, and a fresh PostgreSQL database when configured.
-async fn urls(dir: &Path) -> Vec<String> {
-    let mut urls = vec![format!("sqlite://{}", dir.join("hearth.sqlite").display())];
-    urls.extend(hearth_testkit::postgres_url().await);
-    urls
-}
+use common::{hearth, open_store, urls, workspace};
 
 #[test]
 fn register_check_reports_each_planted_error_with_file_line_and_field() {

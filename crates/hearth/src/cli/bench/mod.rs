@@ -1,5 +1,8 @@
-//! `hearth bench import`: import N people from CSV on each backend, beside the raw lower bound
-//! (the same rows loaded by the bare bulk insert) measured in the same run.
+//! `hearth bench import` and `hearth bench retention`: each measures Hearth on each backend
+//! beside its raw lower bound in the same run. Import: N people from CSV beside the bare bulk
+//! insert of the same rows.
+
+mod retention;
 
 use anyhow::{Context, Result};
 use hearth_core::clock::SystemClock;
@@ -21,6 +24,18 @@ pub enum BenchCommand {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// Dispose of expired records with their related rows and media, beside one bare bulk
+    /// DELETE per table of the same rows.
+    Retention {
+        #[arg(long, default_value_t = 1_000_000)]
+        records: u64,
+        /// One record in this many has a media object (0: none).
+        #[arg(long, default_value_t = 100)]
+        media_every: u64,
+        /// As for `bench import`.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 struct Measure {
@@ -30,7 +45,19 @@ struct Measure {
 }
 
 pub async fn run(command: BenchCommand) -> Result<ExitCode> {
-    let BenchCommand::Import { people, postgres } = command;
+    // Warnings only, unless RUST_LOG asks for more (`sqlx::query=debug` times each statement).
+    super::init_logging(crate::config::LogFormat::Text, "warn,sqlx::query=error");
+    let (people, postgres) = match command {
+        BenchCommand::Import { people, postgres } => (people, postgres),
+        BenchCommand::Retention {
+            records,
+            media_every,
+            postgres,
+        } => {
+            let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
+            return retention::run(records, media_every, postgres).await;
+        }
+    };
     let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
     let dir = tempfile::tempdir()?;
     let now = hearth_core::clock::Clock::now(&SystemClock);
