@@ -14,6 +14,7 @@ const GATED_TAGS: &[&str] = &[
     "contacts",
     "records",
     "retention",
+    "rights",
 ];
 
 const SCHEME: &str = "api_token";

@@ -99,6 +99,10 @@ pub enum AdminAction {
     ManageRetention,
     /// Decide disposal reviews (Hearth also checks the register's reviewer role).
     ReviewDisposal,
+    /// Log a rights request as it arrives (at the counter, on the phone, online).
+    LogRightsRequest,
+    /// Work a rights request: identity, clarification, extension, response.
+    HandleRightsRequests,
 }
 
 impl AdminAction {
@@ -112,6 +116,8 @@ impl AdminAction {
             Self::AssignWork => "assign_work",
             Self::ManageRetention => "manage_retention",
             Self::ReviewDisposal => "review_disposal",
+            Self::LogRightsRequest => "log_rights_request",
+            Self::HandleRightsRequests => "handle_rights_requests",
         }
     }
 }

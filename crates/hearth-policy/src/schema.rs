@@ -10,7 +10,7 @@ use std::fmt::Write;
 pub const RECORD_ACTIONS: [&str; 7] = [
     "read", "search", "create", "update", "delete", "export", "disclose",
 ];
-pub const ADMIN_ACTIONS: [&str; 8] = [
+pub const ADMIN_ACTIONS: [&str; 10] = [
     "manage_accounts",
     "manage_keys",
     "read_audit",
@@ -19,6 +19,8 @@ pub const ADMIN_ACTIONS: [&str; 8] = [
     "review_disposal",
     "record_consent",
     "assign_work",
+    "log_rights_request",
+    "handle_rights_requests",
 ];
 
 fn enum_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {

@@ -10,6 +10,7 @@ pub mod import;
 mod records;
 mod register;
 pub mod retention;
+pub mod rights;
 
 pub use access::{Caller, Visible};
 pub use audit::AuditVerification;
@@ -43,6 +44,8 @@ pub struct Hearth {
     media: Option<retention::MediaStore>,
     /// The audit signing key: signs checkpoints and disposal certificates.
     signing_key: Option<Arc<hearth_core::audit::CheckpointKey>>,
+    /// The bank holidays the statutory clock skips (the council's nation).
+    bank_holidays: Arc<hearth_core::rights::BankHolidays>,
 }
 
 impl Hearth {
@@ -90,6 +93,9 @@ impl Hearth {
             policy_origin: origin.into(),
             media: None,
             signing_key: None,
+            bank_holidays: Arc::new(hearth_core::rights::BankHolidays::shipped(
+                hearth_core::rights::Division::EnglandAndWales,
+            )),
         })
     }
 
@@ -102,6 +108,12 @@ impl Hearth {
     /// Signs disposal certificates with the audit signing key.
     pub fn with_signing_key(mut self, key: hearth_core::audit::CheckpointKey) -> Self {
         self.signing_key = Some(Arc::new(key));
+        self
+    }
+
+    /// Counts the statutory clock's working days on this calendar.
+    pub fn with_bank_holidays(mut self, calendar: hearth_core::rights::BankHolidays) -> Self {
+        self.bank_holidays = Arc::new(calendar);
         self
     }
 

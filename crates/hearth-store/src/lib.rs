@@ -16,6 +16,7 @@ mod raw_filed;
 mod retention;
 mod retention_body;
 mod retention_sql;
+mod rights;
 mod rows;
 pub mod sealer;
 mod sql;
@@ -33,6 +34,7 @@ pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
     Sweep, Tombstone, unsupported_trigger,
 };
+pub use rights::{RequestQuery, RightsStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -79,7 +81,7 @@ pub async fn open(url: &str, sealer: Arc<sealer::Sealer>) -> Result<Arc<dyn Stor
 /// Everything Hearth keeps, behind one interface. Implementations hold no rules: validation,
 /// policy and audit live in the services that call this.
 #[async_trait]
-pub trait Store: AccessStore + RetentionStore + Send + Sync {
+pub trait Store: AccessStore + RetentionStore + RightsStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The highest migration this binary knows and the highest applied to the database.
     async fn schema_versions(&self) -> Result<(i64, i64)>;

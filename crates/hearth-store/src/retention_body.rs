@@ -539,11 +539,18 @@ macro_rules! impl_retention_store {
                 let table = batch.sweep.table;
                 let mut tx = self.begin_write("audit").await?;
                 // Holds and dependants are checked again under the write lock: a hold placed
-                // since the records were selected wins.
+                // since the records were selected wins. With no hold in force, a filed record
+                // selected by this run cannot have changed in a way that keeps it (only a run
+                // anonymises, and one run goes at a time), so the check is skipped.
                 let ids: Vec<String> = batch.ids.iter().map(uuid::Uuid::to_string).collect();
-                let check = crate::retention_sql::still_disposable(batch.sweep, &ids);
-                let check_sql = self.sql(&check.text);
-                let ids: Vec<String> = bind_params!(sqlx::query_scalar(sqlx::AssertSqlSafe(check_sql.as_str())), check.params).fetch_all(&mut *tx).await?;
+                let any_hold: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM legal_holds WHERE lifted_at IS NULL)").fetch_one(&mut *tx).await?;
+                let ids: Vec<String> = if any_hold || table != crate::retention::RecordTable::Filed {
+                    let check = crate::retention_sql::still_disposable(batch.sweep, &ids, any_hold);
+                    let check_sql = self.sql(&check.text);
+                    bind_params!(sqlx::query_scalar(sqlx::AssertSqlSafe(check_sql.as_str())), check.params).fetch_all(&mut *tx).await?
+                } else {
+                    ids
+                };
                 if ids.is_empty() {
                     return Ok(outcome);
                 }
@@ -592,11 +599,14 @@ macro_rules! impl_retention_store {
                         let sql = self.sql(&format!("DELETE FROM person_keys WHERE person_id IN ({list})"));
                         outcome.keys_destroyed = bind_ids(&sql).execute(&mut *tx).await?.rows_affected();
                     }
+                    // The last statement deletes the records themselves: its count is what
+                    // went, even if another path removed one since the selection.
+                    let mut removed = 0;
                     for statement in crate::retention_sql::deletions(table) {
                         let sql = self.sql(&statement.replace("{ids}", &list));
-                        bind_ids(&sql).execute(&mut *tx).await?;
+                        removed = bind_ids(&sql).execute(&mut *tx).await?.rows_affected();
                     }
-                    outcome.destroyed = n;
+                    outcome.destroyed = removed;
                 }
                 let done_sql = self.sql(&format!("UPDATE disposal_reviews SET status = 'done' WHERE status = 'approved' AND record_id IN ({list})"));
                 bind_ids(&done_sql).execute(&mut *tx).await?;

@@ -237,15 +237,19 @@ pub(crate) fn count_held(sweep: &Sweep) -> Built {
     b
 }
 
-/// Of these ids, the ones that may still go: not held, nothing pointing at them. Run inside
-/// the disposal transaction, after the write lock is taken.
-pub(crate) fn still_disposable(sweep: &Sweep, ids: &[String]) -> Built {
+/// Of these ids, the ones that may still go: not held (when any hold is in force), nothing
+/// pointing at them. Run inside the disposal transaction, after the write lock is taken.
+pub(crate) fn still_disposable(sweep: &Sweep, ids: &[String], any_hold: bool) -> Built {
     let mut b = Built::default();
     let list: Vec<String> = ids
         .iter()
         .map(|id| b.param(Some(id.clone()), "uuid"))
         .collect();
-    let held = held_clause(&mut b, sweep.table, &sweep.record_type);
+    let held = if any_hold {
+        held_clause(&mut b, sweep.table, &sweep.record_type)
+    } else {
+        "FALSE".to_string()
+    };
     b.text = format!(
         "SELECT r.id::text FROM {} r WHERE r.id IN ({}) AND NOT {held} AND {}",
         sweep.table.name(),

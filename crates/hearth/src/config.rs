@@ -21,6 +21,8 @@ struct FileConfig {
     signing_key_file: Option<PathBuf>,
     media_dir: Option<PathBuf>,
     retention_run_at: Option<String>,
+    bank_holidays: Option<String>,
+    bank_holidays_file: Option<PathBuf>,
 }
 
 /// Settings given as flags.
@@ -57,6 +59,11 @@ pub struct Config {
     pub media_dir: PathBuf,
     /// When `serve` runs retention each day (UK time), or `None` when switched off.
     pub retention_run_at: Option<jiff::civil::Time>,
+    /// Whose bank holidays the statutory clock skips: england-and-wales, scotland or
+    /// northern-ireland.
+    pub bank_holidays: hearth_core::rights::Division,
+    /// A newer copy of GOV.UK's `bank-holidays.json`; the shipped list when not set.
+    pub bank_holidays_file: Option<PathBuf>,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -75,6 +82,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_SIGNING_KEY_FILE",
     "HEARTH_MEDIA_DIR",
     "HEARTH_RETENTION_RUN_AT",
+    "HEARTH_BANK_HOLIDAYS",
+    "HEARTH_BANK_HOLIDAYS_FILE",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -300,6 +309,29 @@ impl Config {
             })?),
             None => None,
         };
+        let bank_holidays = pick(
+            &mut origins,
+            "bank_holidays",
+            None,
+            "HEARTH_BANK_HOLIDAYS",
+            file.bank_holidays.clone(),
+            Some("england-and-wales".into()),
+        )
+        .unwrap_or_default()
+        .trim()
+        .parse::<hearth_core::rights::Division>()
+        .map_err(|e| anyhow::anyhow!("bank_holidays: {e}"))?;
+        let bank_holidays_file = pick(
+            &mut origins,
+            "bank_holidays_file",
+            None,
+            "HEARTH_BANK_HOLIDAYS_FILE",
+            file.bank_holidays_file
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            None,
+        )
+        .map(PathBuf::from);
         Ok(Self {
             listen,
             data_dir,
@@ -311,6 +343,8 @@ impl Config {
             signing_key_file,
             media_dir,
             retention_run_at,
+            bank_holidays,
+            bank_holidays_file,
             origins,
         })
     }
@@ -392,6 +426,22 @@ impl Config {
     }
 
     /// The database URL with any password hidden, for printing.
+    /// The bank-holiday calendar the statutory clock counts by: the configured GOV.UK file,
+    /// or the shipped list.
+    pub fn bank_holidays(&self) -> Result<hearth_core::rights::BankHolidays> {
+        match &self.bank_holidays_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading bank holidays from {}", path.display()))?;
+                hearth_core::rights::BankHolidays::from_govuk_json(&text, self.bank_holidays)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            }
+            None => Ok(hearth_core::rights::BankHolidays::shipped(
+                self.bank_holidays,
+            )),
+        }
+    }
+
     pub fn redacted_database_url(&self) -> String {
         match (self.database_url.find("://"), self.database_url.find('@')) {
             (Some(scheme), Some(at)) if at > scheme => {

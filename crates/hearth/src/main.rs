@@ -60,6 +60,9 @@ enum Command {
     /// Retention: run the schedules, see the destruction log, verify certificates, holds.
     #[command(subcommand)]
     Retention(cli::retention::RetentionCommand),
+    /// Residents' rights requests: log them, record each step, see what is due and overdue.
+    #[command(subcommand)]
+    Rights(cli::rights::RightsCommand),
     /// The access policy: check it against the register, print the schema.
     #[command(subcommand)]
     Policy(cli::policy::PolicyCommand),

@@ -8,6 +8,7 @@ pub mod properties;
 pub mod records;
 pub mod register;
 pub mod retention;
+pub mod rights;
 pub mod session;
 pub mod system;
 pub mod tenancies;

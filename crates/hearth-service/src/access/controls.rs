@@ -38,12 +38,16 @@ impl Control {
 
 impl Hearth {
     /// True when the caller is the resident this person record belongs to.
-    fn is_the_person(caller: &Caller, person_id: Uuid) -> bool {
+    pub(crate) fn is_the_person(caller: &Caller, person_id: Uuid) -> bool {
         matches!(caller.actor(), Actor::Resident(id) if *id == person_id.to_string())
     }
 
     /// Refuses a resident acting on someone else's record; the refusal is audited.
-    async fn refuse_other_resident(&self, caller: &Caller, person_id: Uuid) -> Result<()> {
+    pub(crate) async fn refuse_other_resident(
+        &self,
+        caller: &Caller,
+        person_id: Uuid,
+    ) -> Result<()> {
         if matches!(caller.actor(), Actor::Resident(_)) && !Self::is_the_person(caller, person_id) {
             let mut event = self.event(caller, "rights.other_person".to_string());
             event.person_ids = vec![person_id];
@@ -57,7 +61,7 @@ impl Hearth {
         Ok(())
     }
 
-    async fn require_person(&self, person_id: Uuid) -> Result<()> {
+    pub(crate) async fn require_person(&self, person_id: Uuid) -> Result<()> {
         match self.store.get_person(person_id).await? {
             Some(_) => Ok(()),
             None => Err(ServiceError::NotFound("person")),

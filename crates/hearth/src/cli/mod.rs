@@ -9,6 +9,7 @@ pub mod keys;
 pub mod policy;
 pub mod register;
 pub mod retention;
+pub mod rights;
 pub mod serve;
 pub mod staff;
 pub mod token;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(cmd) => token::run(&flags, cmd).await,
         Command::Keys(cmd) => keys::run(&flags, cmd).await,
         Command::Retention(cmd) => retention::run(&flags, cmd).await,
+        Command::Rights(cmd) => rights::run(&flags, cmd).await,
         Command::Policy(cmd) => policy::run(&flags, cmd),
         Command::Staff(cmd) => staff::run_staff(&flags, cmd).await,
         Command::Admin(cmd) => staff::run_admin(&flags, cmd).await,
@@ -140,6 +142,7 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
         hearth_service::retention::MediaStore::local(&config.media_dir)
             .context("opening media storage")?,
     )
-    .with_signing_key(config.certificate_key()?);
+    .with_signing_key(config.certificate_key()?)
+    .with_bank_holidays(config.bank_holidays()?);
     Ok((hearth, source))
 }

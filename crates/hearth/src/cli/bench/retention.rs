@@ -131,6 +131,14 @@ where
     Ok(())
 }
 
+/// Flushes the load to disk before a measurement, so neither side pays for the other's
+/// writeback.
+fn settle() -> Result<()> {
+    let status = std::process::Command::new("sync").status()?;
+    anyhow::ensure!(status.success(), "sync failed: {status}");
+    Ok(())
+}
+
 /// Resident memory of this process, from `/proc/self/statm`.
 fn rss_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
@@ -169,7 +177,6 @@ async fn bench_backend(
     let url = super::fresh_url(backend, admin, dir, "retention").await?;
     eprintln!("{backend}: loading {records} expired records...");
     let loaded = Instant::now();
-    let store = hearth_store::open(&url, sealer.clone()).await?;
     if backend == "sqlite" {
         let raw = SqliteStore::open(&url, sealer.clone()).await?;
         seed(records, media_every, Some(&media_dir), |rows| {
@@ -187,6 +194,8 @@ async fn bench_backend(
         "{backend}: loaded in {:.1} s",
         loaded.elapsed().as_secs_f64()
     );
+    settle()?;
+    let store = hearth_store::open(&url, sealer.clone()).await?;
     // A throwaway database, so a throwaway signing key.
     let hearth = Hearth::new(store, register.clone(), Arc::new(SystemClock))?
         .with_media(MediaStore::local(&media_dir).map_err(|e| anyhow::anyhow!("{e}"))?)
@@ -227,14 +236,28 @@ async fn bench_backend(
     let url = super::fresh_url(backend, admin, dir, "raw").await?;
     let cut = SystemClock.now();
     let started;
+    // Loaded through one pool and deleted through another, as the run is: neither side starts
+    // with the load's pages in its connection's cache.
     let deleted = if backend == "sqlite" {
+        let loader = SqliteStore::open(&url, sealer.clone()).await?;
+        seed(records, media_every, None, |rows| {
+            loader.raw_load_filed(rows)
+        })
+        .await?;
+        drop(loader);
+        settle()?;
         let raw = SqliteStore::open(&url, sealer.clone()).await?;
-        seed(records, media_every, None, |rows| raw.raw_load_filed(rows)).await?;
         started = Instant::now();
         raw.raw_delete_filed(RECORD_TYPE, cut).await?
     } else {
+        let loader = PgStore::open(&url, sealer.clone()).await?;
+        seed(records, media_every, None, |rows| {
+            loader.raw_load_filed(rows)
+        })
+        .await?;
+        drop(loader);
+        settle()?;
         let raw = PgStore::open(&url, sealer.clone()).await?;
-        seed(records, media_every, None, |rows| raw.raw_load_filed(rows)).await?;
         started = Instant::now();
         raw.raw_delete_filed(RECORD_TYPE, cut).await?
     };

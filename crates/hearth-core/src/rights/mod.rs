@@ -1,0 +1,13 @@
+//! Residents' rights requests: the register of requests, the statutory clock that decides when
+//! each is due, and the bank-holiday calendars the clock counts working days by.
+
+pub mod calendar;
+pub mod clock;
+pub mod request;
+
+pub use calendar::{BankHolidays, Division, SHIPPED_BANK_HOLIDAYS};
+pub use clock::{ClockFacts, ClockState, Pause, Prerequisite, clock_state};
+pub use request::{
+    Channel, Clarification, Closure, Extension, NewRightsRequest, Outcome, RequestKind,
+    RequestStatus, Requester, RightsRequest,
+};

@@ -1,0 +1,50 @@
+//! Residents' rights: the requests register worked against the statutory clock. Every request
+//! is logged the day it arrives; each step (identity, authority, clarification, extension,
+//! response) is recorded with its date, and the clock recomputes the due date from them.
+
+mod requests;
+
+pub use requests::{RequestChange, RequestView, RequestsView};
+
+use crate::Hearth;
+use hearth_core::rights::{ClockState, RightsRequest, clock_state};
+
+impl Hearth {
+    /// The bank holidays the clock counts by, for display.
+    pub fn bank_holidays(&self) -> &hearth_core::rights::BankHolidays {
+        &self.bank_holidays
+    }
+
+    /// Where a request's clock stands on the council's calendar.
+    pub(crate) fn clock_of(&self, request: &RightsRequest) -> ClockState {
+        let pauses = request.pauses();
+        clock_state(&request.clock_facts(&pauses), &self.bank_holidays)
+    }
+
+    /// A request with its clock judged today.
+    pub(crate) fn view_of(&self, request: RightsRequest) -> RequestView {
+        let today = self.today();
+        let clock = self.clock_of(&request);
+        let days_left = match (request.is_open(), clock.due_on()) {
+            (true, Some(due)) => Some(i64::from((due - today).get_days())),
+            _ => None,
+        };
+        RequestView {
+            overdue: days_left.is_some_and(|d| d < 0),
+            days_left,
+            clock,
+            request,
+        }
+    }
+
+    /// Stores the due date the clock gives now, so the due-soon and overdue views can use an
+    /// index.
+    pub(crate) fn with_due_date(&self, mut request: RightsRequest) -> RightsRequest {
+        request.due_on = if request.is_open() {
+            self.clock_of(&request).due_on()
+        } else {
+            None
+        };
+        request
+    }
+}

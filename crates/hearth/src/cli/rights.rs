@@ -1,0 +1,295 @@
+//! `hearth rights`: the requests register from the console. Log a request, record each step
+//! with its date, and list what is due soon, overdue or waiting on the requester.
+
+use crate::config::{Config, Flags};
+use anyhow::{Context, Result};
+use hearth_core::rights::{
+    Channel, ClockState, Closure, Extension, NewRightsRequest, Outcome, RequestKind, Requester,
+};
+use hearth_service::rights::{RequestChange, RequestView, RequestsView};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use uuid::Uuid;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum RightsCommand {
+    /// Log a request the day it arrives.
+    Log {
+        #[arg(long)]
+        person: Uuid,
+        /// access, rectification, erasure, restriction, objection, portability,
+        /// consent_withdrawal or automated_decision_review
+        #[arg(long)]
+        kind: String,
+        /// letter, phone, email, web or in_person
+        #[arg(long)]
+        channel: String,
+        /// The day it was received (YYYY-MM-DD); today when not given.
+        #[arg(long)]
+        received_on: Option<String>,
+        /// What was asked for.
+        #[arg(long)]
+        summary: String,
+        /// Proof of identity is needed before the clock starts.
+        #[arg(long)]
+        identity_needed: bool,
+        /// Made by a representative: their name (with --relationship and --contact).
+        #[arg(long, requires_all = ["relationship", "contact"])]
+        representative: Option<String>,
+        #[arg(long, requires = "representative")]
+        relationship: Option<String>,
+        #[arg(long, requires = "representative")]
+        contact: Option<String>,
+    },
+    /// The register, soonest due first.
+    List {
+        /// open (default), all, due_soon, overdue or waiting
+        #[arg(long, default_value = "open")]
+        view: String,
+        /// For due_soon: due within this many days.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        #[arg(long)]
+        person: Option<Uuid>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One request, as JSON, with its clock.
+    Show { id: Uuid },
+    /// Proof of identity arrived on this day.
+    VerifyIdentity {
+        id: Uuid,
+        #[arg(long)]
+        on: String,
+    },
+    /// Proof of a representative's authority arrived on this day.
+    Authority {
+        id: Uuid,
+        #[arg(long)]
+        on: String,
+    },
+    /// Clarification asked on this day: the clock stops until it is answered.
+    Clarify {
+        id: Uuid,
+        #[arg(long)]
+        on: String,
+        #[arg(long)]
+        question: String,
+    },
+    /// The requester's answer to the clarification, on this day.
+    Answer {
+        id: Uuid,
+        #[arg(long)]
+        on: String,
+        #[arg(long)]
+        answer: String,
+    },
+    /// Extend by two further months; the person was told on --told-on, with the reason.
+    Extend {
+        id: Uuid,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        told_on: String,
+    },
+    /// Close: fulfilled, partly_fulfilled, refused or withdrawn, with the response sent.
+    Close {
+        id: Uuid,
+        #[arg(long)]
+        outcome: String,
+        /// The grounds, for a refusal or a partial response.
+        #[arg(long)]
+        reason: Option<String>,
+        /// The response letter as sent (a text or HTML file).
+        #[arg(long)]
+        letter: Option<PathBuf>,
+        /// The day it was closed; today when not given.
+        #[arg(long)]
+        on: Option<String>,
+    },
+}
+
+fn parse_date(raw: &str, flag: &str) -> Result<jiff::civil::Date> {
+    raw.trim()
+        .parse()
+        .with_context(|| format!("--{flag}: '{raw}' is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_named<T: std::str::FromStr<Err = String>>(raw: &str, flag: &str) -> Result<T> {
+    raw.trim()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
+}
+
+/// One line per request: id, kind, status, the clock, and who it is about (by id).
+fn print_line(view: &RequestView) {
+    let r = &view.request;
+    let clock = match view.clock {
+        ClockState::NotStarted => "waiting for identity or authority".to_string(),
+        ClockState::Stopped { since, .. } => format!("stopped since {since} (clarification)"),
+        ClockState::Running { due_on, .. } => match view.days_left {
+            Some(d) if d < 0 => format!("OVERDUE since {due_on} ({} days)", -d),
+            Some(d) => format!("due {due_on} ({d} days left)"),
+            None => format!("was due {due_on}"),
+        },
+    };
+    println!(
+        "{}  {:<26} {:<10} received {}  {}  person {}",
+        r.id, r.kind, r.status, r.received_on, clock, r.person_id
+    );
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).context("rendering JSON")?
+    );
+    Ok(())
+}
+
+pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
+    let config = Config::load(flags)?;
+    let operator = super::operator();
+    let hearth = super::open(&config).await?;
+    let change = |id: Uuid, change: RequestChange| (id, change);
+    let (id, step) = match command {
+        RightsCommand::Log {
+            person,
+            kind,
+            channel,
+            received_on,
+            summary,
+            identity_needed,
+            representative,
+            relationship,
+            contact,
+        } => {
+            let input = NewRightsRequest {
+                person_id: person,
+                kind: parse_named::<RequestKind>(&kind, "kind")?,
+                channel: parse_named::<Channel>(&channel, "channel")?,
+                received_on: match received_on {
+                    Some(raw) => parse_date(&raw, "received-on")?,
+                    None => hearth.today(),
+                },
+                requester: match representative {
+                    Some(name) => Requester::Representative {
+                        name,
+                        relationship: relationship.unwrap_or_default(),
+                        contact: contact.unwrap_or_default(),
+                    },
+                    None => Requester::Subject,
+                },
+                summary,
+                identity_needed,
+            };
+            let view = hearth.log_rights_request(&operator, &input).await?;
+            print_line(&view);
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::List {
+            view,
+            days,
+            person,
+            json,
+        } => {
+            let view = match view.as_str() {
+                "open" => RequestsView::Open,
+                "all" => RequestsView::All,
+                "due_soon" => RequestsView::DueWithin(days),
+                "overdue" => RequestsView::Overdue,
+                "waiting" => RequestsView::Waiting,
+                other => anyhow::bail!(
+                    "--view: '{other}' is not one of open, all, due_soon, overdue, waiting"
+                ),
+            };
+            let views = hearth
+                .rights_requests(&operator, view, person, 10_000)
+                .await?;
+            if json {
+                print_json(&views)?;
+            } else {
+                views.iter().for_each(print_line);
+                eprintln!(
+                    "{} request(s); bank holidays: {} ({})",
+                    views.len(),
+                    hearth.bank_holidays().division().as_str(),
+                    hearth.bank_holidays().coverage()
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::Show { id } => {
+            print_json(&hearth.rights_request(&operator, id).await?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::VerifyIdentity { id, on } => change(
+            id,
+            RequestChange::IdentityVerified {
+                on: parse_date(&on, "on")?,
+            },
+        ),
+        RightsCommand::Authority { id, on } => change(
+            id,
+            RequestChange::AuthorityReceived {
+                on: parse_date(&on, "on")?,
+            },
+        ),
+        RightsCommand::Clarify { id, on, question } => change(
+            id,
+            RequestChange::ClarificationAsked {
+                on: parse_date(&on, "on")?,
+                question,
+            },
+        ),
+        RightsCommand::Answer { id, on, answer } => change(
+            id,
+            RequestChange::ClarificationAnswered {
+                on: parse_date(&on, "on")?,
+                answer,
+            },
+        ),
+        RightsCommand::Extend {
+            id,
+            reason,
+            told_on,
+        } => change(
+            id,
+            RequestChange::Extended(Extension {
+                reason,
+                told_on: parse_date(&told_on, "told-on")?,
+            }),
+        ),
+        RightsCommand::Close {
+            id,
+            outcome,
+            reason,
+            letter,
+            on,
+        } => {
+            let response_letter = match letter {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("--letter: reading {}", path.display()))?,
+                ),
+                None => None,
+            };
+            change(
+                id,
+                RequestChange::Closed(Closure {
+                    outcome: parse_named::<Outcome>(&outcome, "outcome")?,
+                    reason,
+                    response_letter,
+                    closed_on: match on {
+                        Some(raw) => parse_date(&raw, "on")?,
+                        None => hearth.today(),
+                    },
+                }),
+            )
+        }
+    };
+    let view = hearth.change_rights_request(&operator, id, &step).await?;
+    print_line(&view);
+    Ok(ExitCode::SUCCESS)
+}

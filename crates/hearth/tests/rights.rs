@@ -1,0 +1,139 @@
+//! `hearth rights` as the information governance team uses it at the console, on each backend:
+//! log a request, see it waiting for identity, start the clock, close it with the letter sent;
+//! bad arguments and a bad bank-holiday setting are refused with what and where.
+
+mod common;
+
+use common::{hearth, open_store, urls};
+
+#[tokio::test]
+async fn a_request_is_logged_worked_and_closed_from_the_console() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        "external_ref,given_name,family_name\nR1,Hana,Begum\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(&letter, "Dear Hana Begum, your records are enclosed.")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for url in urls(dir.path()).await {
+        let db = ["--database-url", url.as_str()];
+        let run = |args: &[&str]| {
+            let mut all = db.to_vec();
+            all.extend_from_slice(args);
+            hearth(&all, &[])
+        };
+        let (ok, out, err) = run(&["import", "people", people.to_str().unwrap_or("")]);
+        assert!(ok, "{url}: {out}{err}");
+        let store = open_store(&url).await;
+        let person = store
+            .list_people(&Default::default(), Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items
+            .first()
+            .map(|p| p.id.to_string())
+            .unwrap_or_else(|| panic!("{url}: the import made nobody"));
+        drop(store);
+
+        let (ok, out, err) = run(&[
+            "rights",
+            "log",
+            "--person",
+            &person,
+            "--kind",
+            "access",
+            "--channel",
+            "letter",
+            "--summary",
+            "All my repair records",
+            "--identity-needed",
+        ]);
+        assert!(
+            ok && out.contains("waiting for identity"),
+            "{url}: {out}{err}"
+        );
+        let id = out
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+
+        let (ok, out, err) = run(&["rights", "list", "--view", "waiting", "--json"]);
+        assert!(ok && out.contains(&id), "{url}: {out}{err}");
+        let today = hearth_core::retention::uk_date(hearth_core::clock::Clock::now(
+            &hearth_core::clock::SystemClock,
+        ))
+        .to_string();
+        let (ok, out, err) = run(&["rights", "verify-identity", &id, "--on", &today]);
+        assert!(ok && out.contains("days left"), "{url}: {out}{err}");
+
+        let (ok, _, err) = run(&[
+            "rights",
+            "log",
+            "--person",
+            &person,
+            "--kind",
+            "subject_access",
+            "--channel",
+            "letter",
+            "--summary",
+            "x",
+        ]);
+        assert!(
+            !ok && err.contains("--kind") && err.contains("'subject_access' is not one of"),
+            "{url}: {err}"
+        );
+        let (ok, _, err) = run(&["rights", "close", &id, "--outcome", "refused"]);
+        assert!(
+            !ok && err.contains("reason") && err.contains("response_letter"),
+            "{url}: {err}"
+        );
+        let (ok, out, err) = run(&[
+            "rights",
+            "close",
+            &id,
+            "--outcome",
+            "fulfilled",
+            "--letter",
+            letter.to_str().unwrap_or(""),
+        ]);
+        assert!(ok && out.contains("completed"), "{url}: {out}{err}");
+        let (ok, out, err) = run(&["rights", "show", &id]);
+        assert!(
+            ok && out.contains("your records are enclosed")
+                && out.contains("\"status\": \"completed\""),
+            "{url}: {out}{err}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_bank_holiday_setting_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("sqlite://{}", dir.path().join("hearth.sqlite").display());
+    let (ok, _, err) = hearth(
+        &["--database-url", &url, "rights", "list"],
+        &[("HEARTH_BANK_HOLIDAYS", "wales")],
+    );
+    assert!(
+        !ok && err.contains("bank_holidays: 'wales' is not a bank-holiday division"),
+        "{err}"
+    );
+    let file = dir.path().join("bank-holidays.json");
+    std::fs::write(
+        &file,
+        r#"{"england-and-wales": {"events": [{"date": "2026-02-30"}]}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (ok, _, err) = hearth(
+        &["--database-url", &url, "rights", "list"],
+        &[("HEARTH_BANK_HOLIDAYS_FILE", file.to_str().unwrap_or(""))],
+    );
+    assert!(
+        !ok && err.contains("bank-holidays.json") && err.contains("2026-02-30"),
+        "{err}"
+    );
+}
