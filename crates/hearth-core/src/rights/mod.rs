@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod request;
+pub mod supplementary;
 
 pub use calendar::{BankHolidays, Division, SHIPPED_BANK_HOLIDAYS};
 pub use clock::{ClockFacts, ClockState, Pause, Prerequisite, clock_state};
@@ -11,3 +12,4 @@ pub use request::{
     Channel, Clarification, Closure, Extension, NewRightsRequest, Outcome, RequestKind,
     RequestStatus, Requester, RightsRequest,
 };
+pub use supplementary::{SupplementaryInformation, supplementary_information};
