@@ -148,7 +148,7 @@ pub fn supplementary_information(
             .map(|r| RecipientInformation {
                 id: r.id.clone(),
                 name: r.name.clone(),
-                disclosed: recipients_disclosed.iter().any(|d| *d == r.id),
+                disclosed: recipients_disclosed.contains(&r.id),
                 transfers_abroad: r.transfers_abroad,
                 safeguards: r.safeguards.clone(),
             })
