@@ -2,8 +2,10 @@
 //! is logged the day it arrives; each step (identity, authority, clarification, extension,
 //! response) is recorded with its date, and the clock recomputes the due date from them.
 
+mod access;
 mod requests;
 
+pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, Withheld};
 pub use requests::{RequestChange, RequestView, RequestsView};
 
 use crate::Hearth;
