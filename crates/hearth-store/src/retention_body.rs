@@ -7,7 +7,6 @@ use hearth_core::records::{FiledRecord, FiledRecordFields, MediaObject};
 use hearth_core::retention::{
     DisposalLine, DisposalReview, HoldLift, HoldScope, LegalHold, ReviewStatus,
 };
-use jiff::civil::Date;
 
 pub(crate) const FILED_COLUMNS: &str = "id::text, record_type, person_id::text, tenancy_id::text, case_ref, title, details, stats, created_at::text, last_activity_at::text, closed_at::text, anonymised_at::text, version";
 
@@ -27,10 +26,7 @@ pub(crate) type FiledRow = (
     i64,
 );
 
-fn date(raw: &str) -> Result<Date> {
-    raw.parse()
-        .map_err(|_| crate::StoreError::Corrupt(format!("bad date '{raw}'")))
-}
+use crate::rows::parse_date as date;
 
 fn opt_ts(raw: Option<String>) -> Result<Option<jiff::Timestamp>> {
     raw.as_deref().map(parse_ts).transpose()

@@ -80,10 +80,7 @@ pub(crate) type ClarificationRow = (String, String, String, Option<String>, Opti
 pub(crate) const CLARIFICATION_COLUMNS: &str =
     "id::text, asked_on::text, question, answered_on::text, answer";
 
-fn date(raw: &str) -> Result<Date> {
-    raw.parse()
-        .map_err(|_| StoreError::Corrupt(format!("bad date '{raw}'")))
-}
+use crate::rows::parse_date as date;
 
 fn opt_date(raw: Option<&str>) -> Result<Option<Date>> {
     raw.map(date).transpose()
@@ -309,20 +306,30 @@ macro_rules! impl_rights_store {
                 Ok(())
             }
 
+            /// Opens the listed requests with their clarifications, fetched in one query.
             async fn load_requests(&self, rows: Vec<crate::rights::RequestRow>) -> crate::Result<Vec<hearth_core::rights::RightsRequest>> {
-                let mut out = Vec::with_capacity(rows.len());
+                if rows.is_empty() {
+                    return Ok(Vec::new());
+                }
                 let people: Vec<uuid::Uuid> = rows.iter().filter_map(|r| crate::access::parse_uuid(r.person_id()).ok()).collect();
                 let keys = self.keys_of(&people).await?;
                 let sql = self.sql(&format!(
-                    "SELECT {} FROM rights_clarifications WHERE request_id = $1::uuid ORDER BY asked_on, id",
-                    crate::rights::CLARIFICATION_COLUMNS
+                    "SELECT request_id::text, {} FROM rights_clarifications WHERE request_id IN ({}) ORDER BY asked_on, id",
+                    crate::rights::CLARIFICATION_COLUMNS,
+                    crate::access::placeholders(rows.len())
                 ));
+                let mut q = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<String>)>(sqlx::AssertSqlSafe(sql.as_str()));
+                for row in &rows {
+                    q = q.bind(row.id().to_string());
+                }
+                let mut by_request: std::collections::HashMap<String, Vec<crate::rights::ClarificationRow>> = std::collections::HashMap::new();
+                for (request_id, id, asked, question, answered, answer) in q.fetch_all(&self.pool).await? {
+                    by_request.entry(request_id).or_default().push((id, asked, question, answered, answer));
+                }
+                let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let person = crate::access::parse_uuid(row.person_id())?;
-                    let clarifications: Vec<crate::rights::ClarificationRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                        .bind(row.id().to_string())
-                        .fetch_all(&self.pool)
-                        .await?;
+                    let clarifications = by_request.remove(row.id()).unwrap_or_default();
                     out.push(crate::rights::open_request(&self.sealer, keys.get(&person), row, clarifications)?);
                 }
                 Ok(out)

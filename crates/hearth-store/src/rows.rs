@@ -76,7 +76,7 @@ pub fn parse_ts(raw: &str) -> Result<Timestamp, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("bad time '{raw}'")))
 }
 
-fn parse_date(raw: &str) -> Result<Date, StoreError> {
+pub(crate) fn parse_date(raw: &str) -> Result<Date, StoreError> {
     raw.parse()
         .map_err(|_| StoreError::Corrupt(format!("bad date '{raw}'")))
 }

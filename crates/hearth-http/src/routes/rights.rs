@@ -43,19 +43,11 @@ async fn list_requests(
     Authed(caller): Authed,
     Query(filter): Query<RequestFilter>,
 ) -> Result<Json<Vec<RequestView>>, ApiError> {
-    let view = match filter.view.as_deref().unwrap_or("open") {
-        "open" => RequestsView::Open,
-        "all" => RequestsView::All,
-        "due_soon" => RequestsView::DueWithin(filter.days.unwrap_or(7)),
-        "overdue" => RequestsView::Overdue,
-        "waiting" => RequestsView::Waiting,
-        _ => {
-            return Err(ApiError::field(
-                "view",
-                "one of open, all, due_soon, overdue, waiting",
-            ));
-        }
-    };
+    let view = RequestsView::parse(
+        filter.view.as_deref().unwrap_or("open"),
+        filter.days.unwrap_or(7),
+    )
+    .map_err(|e| ApiError::field("view", e))?;
     if filter.days.is_some_and(|d| !(0..=366).contains(&d)) {
         return Err(ApiError::field("days", "0 to 366"));
     }

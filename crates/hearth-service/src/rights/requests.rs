@@ -38,6 +38,25 @@ pub enum RequestsView {
     Waiting,
 }
 
+impl RequestsView {
+    /// A view by its name (`open`, `all`, `due_soon`, `overdue`, `waiting`); `days` is the
+    /// window of `due_soon`.
+    pub fn parse(name: &str, days: i64) -> std::result::Result<Self, String> {
+        Ok(match name {
+            "open" => Self::Open,
+            "all" => Self::All,
+            "due_soon" => Self::DueWithin(days),
+            "overdue" => Self::Overdue,
+            "waiting" => Self::Waiting,
+            other => {
+                return Err(format!(
+                    "'{other}' is not one of open, all, due_soon, overdue, waiting"
+                ));
+            }
+        })
+    }
+}
+
 /// One step in working a request, with the day it happened.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]

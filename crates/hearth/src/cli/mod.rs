@@ -62,6 +62,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// A date given as a flag, refused with the flag's name when it is not one.
+pub fn parse_date(raw: &str, flag: &str) -> Result<jiff::civil::Date> {
+    raw.trim()
+        .parse()
+        .with_context(|| format!("--{flag}: '{raw}' is not a date (YYYY-MM-DD)"))
+}
+
 /// The operator running this command, for the record of who changed what.
 pub fn operator_name() -> String {
     std::env::var("USER")

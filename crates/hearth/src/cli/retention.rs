@@ -1,6 +1,7 @@
 //! `hearth retention`: run the register's schedules now (or as a dry run on any date), list the
 //! destruction log, write and verify disposal certificates, and manage legal holds.
 
+use super::parse_date;
 use crate::config::{Config, Flags};
 use anyhow::{Context, Result, bail};
 use hearth_core::retention::{HoldScope, NewHold, SignedCertificate};
@@ -94,12 +95,6 @@ pub enum HoldsCommand {
         #[arg(long)]
         reason: String,
     },
-}
-
-fn parse_date(raw: &str, flag: &str) -> Result<jiff::civil::Date> {
-    raw.trim()
-        .parse()
-        .with_context(|| format!("--{flag}: '{raw}' is not a date (YYYY-MM-DD)"))
 }
 
 fn print_report(report: &RunReport) {

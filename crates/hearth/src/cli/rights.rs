@@ -1,6 +1,7 @@
 //! `hearth rights`: the requests register from the console. Log a request, record each step
 //! with its date, and list what is due soon, overdue or waiting on the requester.
 
+use super::parse_date;
 use crate::config::{Config, Flags};
 use anyhow::{Context, Result};
 use hearth_core::rights::{
@@ -110,12 +111,6 @@ pub enum RightsCommand {
     },
 }
 
-fn parse_date(raw: &str, flag: &str) -> Result<jiff::civil::Date> {
-    raw.trim()
-        .parse()
-        .with_context(|| format!("--{flag}: '{raw}' is not a date (YYYY-MM-DD)"))
-}
-
 fn parse_named<T: std::str::FromStr<Err = String>>(raw: &str, flag: &str) -> Result<T> {
     raw.trim()
         .parse()
@@ -194,16 +189,8 @@ pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
             person,
             json,
         } => {
-            let view = match view.as_str() {
-                "open" => RequestsView::Open,
-                "all" => RequestsView::All,
-                "due_soon" => RequestsView::DueWithin(days),
-                "overdue" => RequestsView::Overdue,
-                "waiting" => RequestsView::Waiting,
-                other => anyhow::bail!(
-                    "--view: '{other}' is not one of open, all, due_soon, overdue, waiting"
-                ),
-            };
+            let view =
+                RequestsView::parse(&view, days).map_err(|e| anyhow::anyhow!("--view: {e}"))?;
             let views = hearth
                 .rights_requests(&operator, view, person, 10_000)
                 .await?;
