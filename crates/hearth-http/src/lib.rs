@@ -52,6 +52,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::records::routes())
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())
+        .merge(routes::erasure::routes())
         .merge(routes::system::routes())
 }
 

@@ -31,34 +31,50 @@ fn fields(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// An API token for one role, for rights work.
+async fn token(hearth: &Hearth, role: &str) -> String {
+    hearth
+        .create_api_token(
+            &hearth_service::Caller::operator("tester"),
+            &hearth_service::access::TokenRequest {
+                name: format!("{role} desk"),
+                roles: vec![role.into()],
+                purposes: vec!["information_rights".into()],
+                valid_days: 1,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("token: {e}"))
+        .1
+}
+
+/// Serves Hearth on a free local port; returns its base address.
+async fn serve(hearth: Hearth) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let base = format!(
+        "http://{}",
+        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    );
+    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
+    base
+}
+
+fn app(db: &hearth_testkit::TestDb) -> Hearth {
+    let register = hearth_core::register::default_register()
+        .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
+    Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+        .unwrap_or_else(|e| panic!("policy fits the register: {e}"))
+}
+
 #[tokio::test]
 async fn a_request_is_logged_worked_and_listed_through_the_api() {
     for db in all_backends().await {
-        let register = hearth_core::register::default_register()
-            .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
-        let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
-            .unwrap_or_else(|e| panic!("policy fits the register: {e}"));
-        let (_, secret) = hearth
-            .create_api_token(
-                &hearth_service::Caller::operator("tester"),
-                &hearth_service::access::TokenRequest {
-                    name: "rights desk".into(),
-                    roles: vec!["data_protection_officer".into()],
-                    purposes: vec!["information_rights".into()],
-                    valid_days: 1,
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("token: {e}"));
+        let hearth = app(&db);
+        let secret = token(&hearth, "data_protection_officer").await;
         let today = hearth.today();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind: {e}"));
-        let base = format!(
-            "http://{}",
-            listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
-        );
-        tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
+        let base = serve(hearth).await;
         let http = reqwest::Client::new();
         let post = |path: &str, body: Value| {
             http.post(format!("{base}{path}"))
@@ -187,5 +203,131 @@ async fn a_request_is_logged_worked_and_listed_through_the_api() {
         )
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "[{name}] {missing}");
+    }
+}
+
+#[tokio::test]
+async fn an_erasure_is_prepared_approved_by_the_dpo_and_carried_out_through_the_api() {
+    for db in all_backends().await {
+        let hearth = app(&db);
+        let dpo = token(&hearth, "data_protection_officer").await;
+        let igo = token(&hearth, "information_governance_officer").await;
+        let today = hearth.today();
+        let base = serve(hearth).await;
+        let http = reqwest::Client::new();
+        let post = |secret: &str, path: &str, body: Value| {
+            http.post(format!("{base}{path}"))
+                .bearer_auth(secret)
+                .header("x-hearth-purpose", "information_rights")
+                .json(&body)
+        };
+        let name = db.name;
+        let (status, person) = send(
+            post(
+                &dpo,
+                "/api/people",
+                json!({ "given_name": "Femi", "family_name": "Adeyemi" }),
+            ),
+            "person",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "[{name}] {person}");
+        let person_id = person["id"].as_str().unwrap_or_default().to_string();
+        let (status, logged) = send(
+            post(
+                &igo,
+                "/api/rights/requests",
+                json!({
+                    "person_id": person_id, "kind": "erasure", "channel": "email",
+                    "received_on": today.to_string(), "requester": { "kind": "subject" },
+                    "summary": "Delete my record", "identity_needed": false,
+                }),
+            ),
+            "log",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "[{name}] {logged}");
+        let id = logged["request"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let erasure = format!("/api/rights/requests/{id}/erasure");
+
+        let (status, plan) = send(post(&igo, &erasure, json!({})), "prepare").await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {plan}");
+        assert_eq!(plan["status"], "proposed", "[{name}] {plan}");
+        let version = plan["version"].clone();
+        let (status, shown) = send(
+            http.get(format!("{base}{erasure}"))
+                .bearer_auth(&igo)
+                .header("x-hearth-purpose", "information_rights"),
+            "show",
+        )
+        .await;
+        assert_eq!(
+            (status, &shown["version"]),
+            (StatusCode::OK, &version),
+            "[{name}] {shown}"
+        );
+
+        // Only the DPO approves; a change without a reason is refused by field.
+        let approval = format!("{erasure}/approval");
+        let (status, refused) = send(
+            post(&igo, &approval, json!({ "version": version })),
+            "igo approves",
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "[{name}] {refused}");
+        let person_record = plan["items"][0]["record_id"].clone();
+        let (status, bad) = send(
+            post(
+                &dpo,
+                &approval,
+                json!({ "version": version, "overrides": [{ "record_id": person_record, "decision": "keep", "reason": "x" }] }),
+            ),
+            "bad approval",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{name}] {bad}");
+        assert_eq!(
+            fields(&bad),
+            vec!["overrides[0]".to_string()],
+            "[{name}] {bad}"
+        );
+        let (status, approved) = send(
+            post(&dpo, &approval, json!({ "version": version })),
+            "approve",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {approved}");
+        assert_eq!(approved["status"], "approved", "[{name}] {approved}");
+
+        let (status, done) = send(
+            post(&igo, &format!("{erasure}/execution"), json!({})),
+            "execute",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {done}");
+        assert_eq!(done["removed"]["person_erased"], true, "[{name}] {done}");
+        assert!(
+            done["erasure"]["letter"]
+                .as_str()
+                .is_some_and(|l| l.contains("What we have erased")),
+            "[{name}] {done}"
+        );
+        let (status, gone) = send(
+            http.get(format!("{base}/api/people/{person_id}"))
+                .bearer_auth(&dpo)
+                .header("x-hearth-purpose", "information_rights"),
+            "person after",
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "[{name}] {gone}");
+        let (status, again) = send(
+            post(&igo, &format!("{erasure}/execution"), json!({})),
+            "again",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "[{name}] {again}");
     }
 }

@@ -103,6 +103,8 @@ pub enum AdminAction {
     LogRightsRequest,
     /// Work a rights request: identity, clarification, extension, response.
     HandleRightsRequests,
+    /// Approve what a rights response releases or erases (the data protection officer).
+    ApproveRightsResponses,
 }
 
 impl AdminAction {
@@ -118,6 +120,7 @@ impl AdminAction {
             Self::ReviewDisposal => "review_disposal",
             Self::LogRightsRequest => "log_rights_request",
             Self::HandleRightsRequests => "handle_rights_requests",
+            Self::ApproveRightsResponses => "approve_rights_responses",
         }
     }
 }

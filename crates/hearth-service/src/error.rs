@@ -72,6 +72,7 @@ impl From<StoreError> for ServiceError {
             )),
             StoreError::VersionConflict { .. } => Self::Conflict(err.to_string()),
             StoreError::NotFound => Self::NotFound("record"),
+            StoreError::Conflict(what) => Self::Conflict(what),
             other => Self::Store(other),
         }
     }

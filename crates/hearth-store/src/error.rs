@@ -17,6 +17,9 @@ pub enum StoreError {
         "the record was changed by someone else (version {expected} expected); reload and try again"
     )]
     VersionConflict { expected: i64 },
+    /// The state changed under the operation (a hold placed, records added): nothing was done.
+    #[error("{0}")]
+    Conflict(String),
     #[error("record not found")]
     NotFound,
     #[error("stored data could not be read: {0}")]

@@ -9,6 +9,7 @@
 mod access;
 mod backend;
 mod dialect;
+mod erasure;
 mod error;
 mod postgres;
 mod query;
@@ -23,6 +24,7 @@ mod sql;
 mod sqlite;
 
 pub use access::AccessStore;
+pub use erasure::{ErasureExecution, ErasureOutcome, ErasureStore, ErasureTargets};
 pub use error::StoreError;
 pub use postgres::PgStore;
 pub use query::{
@@ -81,7 +83,7 @@ pub async fn open(url: &str, sealer: Arc<sealer::Sealer>) -> Result<Arc<dyn Stor
 /// Everything Hearth keeps, behind one interface. Implementations hold no rules: validation,
 /// policy and audit live in the services that call this.
 #[async_trait]
-pub trait Store: AccessStore + RetentionStore + RightsStore + Send + Sync {
+pub trait Store: AccessStore + RetentionStore + RightsStore + ErasureStore + Send + Sync {
     fn backend(&self) -> Backend;
     /// The highest migration this binary knows and the highest applied to the database.
     async fn schema_versions(&self) -> Result<(i64, i64)>;

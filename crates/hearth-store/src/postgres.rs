@@ -140,4 +140,5 @@ impl_store!(PgStore, Postgres, PgImport, Backend::Postgres);
 crate::access::impl_access_store!(PgStore);
 crate::retention_body::impl_retention_store!(PgStore, Postgres);
 crate::rights::impl_rights_store!(PgStore, Postgres);
+crate::erasure::impl_erasure_store!(PgStore, Postgres);
 crate::raw_filed::impl_raw_filed!(PgStore);

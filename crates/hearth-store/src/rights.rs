@@ -306,6 +306,36 @@ macro_rules! impl_rights_store {
                 Ok(())
             }
 
+            /// Saves a changed request and its clarifications inside a transaction; false when
+            /// the version moved on.
+            async fn write_request_update(
+                &self,
+                tx: &mut sqlx::Transaction<'static, $db>,
+                request: &hearth_core::rights::RightsRequest,
+                sealed: &crate::rights::SealedRequest,
+                expected_version: i64,
+            ) -> crate::Result<bool> {
+                let sets: Vec<String> = crate::rights::REQUEST_SET_COLUMNS
+                    .split(", ")
+                    .zip(crate::rights::REQUEST_VALUE_SLOTS.split(", "))
+                    .map(|(column, slot)| format!("{column} = {slot}"))
+                    .collect();
+                let sql = self.sql(&format!(
+                    "UPDATE rights_requests SET {}, version = version + 1 WHERE id = $1::uuid AND version = $21",
+                    sets.join(", ")
+                ));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(request.id.to_string());
+                for p in crate::rights::request_params(request, &sealed) {
+                    q = q.bind(p);
+                }
+                let done = q.bind(expected_version).execute(&mut **tx).await?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                self.write_clarifications(tx, request.id, request, sealed).await?;
+                Ok(true)
+            }
+
             /// Opens the listed requests with their clarifications, fetched in one query.
             async fn load_requests(&self, rows: Vec<crate::rights::RequestRow>) -> crate::Result<Vec<hearth_core::rights::RightsRequest>> {
                 if rows.is_empty() {
@@ -362,24 +392,9 @@ macro_rules! impl_rights_store {
                 let key = self.key_for_write(request.person_id).await?;
                 let sealed = crate::rights::seal_request(&self.sealer, &key, request)?;
                 let mut tx = self.begin_write("audit").await?;
-                let sets: Vec<String> = crate::rights::REQUEST_SET_COLUMNS
-                    .split(", ")
-                    .zip(crate::rights::REQUEST_VALUE_SLOTS.split(", "))
-                    .map(|(column, slot)| format!("{column} = {slot}"))
-                    .collect();
-                let sql = self.sql(&format!(
-                    "UPDATE rights_requests SET {}, version = version + 1 WHERE id = $1::uuid AND version = $21",
-                    sets.join(", ")
-                ));
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(request.id.to_string());
-                for p in crate::rights::request_params(request, &sealed) {
-                    q = q.bind(p);
-                }
-                let done = q.bind(expected_version).execute(&mut *tx).await?;
-                if done.rows_affected() == 0 {
+                if !self.write_request_update(&mut tx, request, &sealed, expected_version).await? {
                     return Ok(false);
                 }
-                self.write_clarifications(&mut tx, request.id, request, &sealed).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(true)

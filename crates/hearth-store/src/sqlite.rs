@@ -123,4 +123,5 @@ impl_store!(SqliteStore, Sqlite, SqliteImport, Backend::Sqlite);
 crate::access::impl_access_store!(SqliteStore);
 crate::retention_body::impl_retention_store!(SqliteStore, Sqlite);
 crate::rights::impl_rights_store!(SqliteStore, Sqlite);
+crate::erasure::impl_erasure_store!(SqliteStore, Sqlite);
 crate::raw_filed::impl_raw_filed!(SqliteStore);

@@ -137,3 +137,101 @@ fn a_bad_bank_holiday_setting_is_refused_before_anything_runs() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn an_erasure_is_prepared_approved_and_carried_out_from_the_console() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        "external_ref,given_name,family_name\nR7,Tomasz,Nowak\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for url in urls(dir.path()).await {
+        let db = ["--database-url", url.as_str()];
+        let run = |args: &[&str]| {
+            let mut all = db.to_vec();
+            all.extend_from_slice(args);
+            hearth(&all, &[])
+        };
+        let (ok, out, err) = run(&["import", "people", people.to_str().unwrap_or("")]);
+        assert!(ok, "{url}: {out}{err}");
+        let store = open_store(&url).await;
+        let person = store
+            .list_people(&Default::default(), Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items
+            .first()
+            .map(|p| p.id.to_string())
+            .unwrap_or_else(|| panic!("{url}: the import made nobody"));
+        drop(store);
+        let (ok, out, err) = run(&[
+            "rights",
+            "log",
+            "--person",
+            &person,
+            "--kind",
+            "erasure",
+            "--channel",
+            "phone",
+            "--summary",
+            "Remove my details",
+        ]);
+        assert!(ok, "{url}: {out}{err}");
+        let id = out
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+
+        let (ok, out, err) = run(&["rights", "erasure", "prepare", &id]);
+        assert!(
+            ok && out.contains("proposed (version 1)"),
+            "{url}: {out}{err}"
+        );
+        assert!(
+            out.contains("erase") && out.contains("person_record"),
+            "{url}: {out}"
+        );
+        assert!(
+            !out.contains("Nowak"),
+            "{url}: the plan names nobody: {out}"
+        );
+
+        // A malformed override is refused with the flag and what was expected.
+        let (ok, _, err) = run(&[
+            "rights",
+            "erasure",
+            "approve",
+            &id,
+            "--version",
+            "1",
+            "--keep",
+            "not-an-id",
+        ]);
+        assert!(
+            !ok && err.contains("--keep not-an-id: expected RECORD_ID=REASON"),
+            "{url}: {err}"
+        );
+        let (ok, _, err) = run(&["rights", "erasure", "execute", &id]);
+        assert!(!ok && err.contains("approves it before"), "{url}: {err}");
+
+        let (ok, out, err) = run(&["rights", "erasure", "approve", &id, "--version", "1"]);
+        assert!(ok && out.contains("approved"), "{url}: {out}{err}");
+        let (ok, out, err) = run(&["rights", "erasure", "execute", &id]);
+        assert!(
+            ok && out.contains("What we have erased"),
+            "{url}: {out}{err}"
+        );
+        assert!(err.contains("erased and its key destroyed"), "{url}: {err}");
+
+        let store = open_store(&url).await;
+        let left = store
+            .list_people(&Default::default(), Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items;
+        assert!(left.is_empty(), "{url}: the person record is gone");
+    }
+}

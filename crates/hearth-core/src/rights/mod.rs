@@ -3,11 +3,16 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod erasure;
 pub mod request;
 pub mod supplementary;
 
 pub use calendar::{BankHolidays, Division, SHIPPED_BANK_HOLIDAYS};
 pub use clock::{ClockFacts, ClockState, Pause, Prerequisite, clock_state};
+pub use erasure::{
+    Decision, Erasure, ErasureItem, ErasureStatus, Ground, ItemKind, Override, Proposal,
+    RecordFacts, apply_overrides, erasure_letter, propose, settle_person_items,
+};
 pub use request::{
     Channel, Clarification, Closure, Extension, NewRightsRequest, Outcome, RequestKind,
     RequestStatus, Requester, RightsRequest,

@@ -42,6 +42,8 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 string_enum!(
     /// Which right the request exercises.
     RequestKind {

@@ -66,6 +66,9 @@ pub struct SupplementaryInformation {
     pub register_version: String,
 }
 
+/// How to reach the Information Commissioner's Office.
+pub const ICO_CONTACT: &str = "ico.org.uk, 0303 123 1113";
+
 /// The rights every response names (Arts 16-22, and the right to complain).
 pub const RIGHTS_TEXT: [&str; 7] = [
     "You can ask us to correct anything that is wrong or incomplete (rectification).",

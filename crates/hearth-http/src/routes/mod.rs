@@ -1,6 +1,7 @@
 //! Route handlers, one file per resource.
 
 pub mod contacts;
+pub mod erasure;
 pub mod households;
 pub mod people;
 pub mod person_controls;

@@ -203,7 +203,7 @@ impl Hearth {
     }
 
     /// Removes objects whose records were destroyed, and forgets them once gone.
-    async fn remove_tombstoned_media(&self) -> Result<u64> {
+    pub(crate) async fn remove_tombstoned_media(&self) -> Result<u64> {
         let mut removed = 0;
         loop {
             let batch = self.store.tombstones(500).await?;

@@ -216,7 +216,7 @@ impl Hearth {
 }
 
 /// Every item of a paged listing, page by page.
-async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>>
+pub(super) async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>>
 where
     F: FnMut(Page) -> Fut,
     Fut: std::future::Future<Output = hearth_store::Result<hearth_store::Paged<T>>>,

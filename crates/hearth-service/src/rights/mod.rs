@@ -3,9 +3,11 @@
 //! response) is recorded with its date, and the clock recomputes the due date from them.
 
 mod access;
+mod erasure;
 mod requests;
 
 pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, Withheld};
+pub use erasure::{ErasureApproval, ErasureDone, ErasureRemoved};
 pub use requests::{RequestChange, RequestView, RequestsView};
 
 use crate::Hearth;

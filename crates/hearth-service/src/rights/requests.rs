@@ -306,7 +306,7 @@ impl Hearth {
     }
 
     /// The request after one step, or why the step cannot be taken.
-    fn apply_change(
+    pub(super) fn apply_change(
         &self,
         mut request: RightsRequest,
         change: &RequestChange,

@@ -5,9 +5,10 @@ use super::parse_date;
 use crate::config::{Config, Flags};
 use anyhow::{Context, Result};
 use hearth_core::rights::{
-    Channel, ClockState, Closure, Extension, NewRightsRequest, Outcome, RequestKind, Requester,
+    Channel, ClockState, Closure, Decision, Erasure, Extension, NewRightsRequest, Outcome,
+    Override, RequestKind, Requester,
 };
-use hearth_service::rights::{RequestChange, RequestView, RequestsView};
+use hearth_service::rights::{ErasureApproval, RequestChange, RequestView, RequestsView};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use uuid::Uuid;
@@ -109,6 +110,112 @@ pub enum RightsCommand {
         #[arg(long)]
         on: Option<String>,
     },
+    /// An erasure request's plan: prepare it, show it, approve it, carry it out.
+    #[command(subcommand)]
+    Erasure(ErasureCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ErasureCommand {
+    /// Prepare (or prepare again) the plan: each thing held, erase or keep, ground, until when.
+    Prepare { id: Uuid },
+    /// The plan as it stands, as JSON.
+    Show { id: Uuid },
+    /// Approve the plan reviewed (its --version), changing decisions with reasons.
+    Approve {
+        id: Uuid,
+        /// The plan version reviewed.
+        #[arg(long)]
+        version: i64,
+        /// Erase a record the plan keeps: RECORD_ID=REASON (repeatable).
+        #[arg(long, value_name = "RECORD_ID=REASON")]
+        erase: Vec<String>,
+        /// Keep a record the plan erases: RECORD_ID=REASON (repeatable).
+        #[arg(long, value_name = "RECORD_ID=REASON")]
+        keep: Vec<String>,
+    },
+    /// Carry out the approved plan; prints the letter.
+    Execute { id: Uuid },
+}
+
+/// `RECORD_ID=REASON` from `--erase` or `--keep`.
+fn parse_override(raw: &str, flag: &str, decision: Decision) -> Result<Override> {
+    let (id, reason) = raw
+        .split_once('=')
+        .ok_or_else(|| anyhow::anyhow!("--{flag} {raw}: expected RECORD_ID=REASON"))?;
+    let record_id = id
+        .trim()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--{flag} {raw}: '{id}' is not a record id: {e}"))?;
+    Ok(Override {
+        record_id,
+        decision,
+        reason: reason.to_string(),
+    })
+}
+
+/// One line per item of a plan: decision, ground, until, what.
+fn print_plan(erasure: &Erasure) {
+    println!(
+        "erasure for request {}: {} (version {})",
+        erasure.request_id, erasure.status, erasure.version
+    );
+    for item in &erasure.items {
+        let until = match (&item.until, &item.until_text) {
+            (Some(d), _) => format!("until {d}"),
+            (None, Some(rule)) => rule.clone(),
+            (None, None) => String::new(),
+        };
+        println!(
+            "  {:<5} {:<20} {}  {}  [{}]  {}",
+            item.decision, item.ground, item.record_id, item.description, item.record_type, until
+        );
+    }
+}
+
+async fn run_erasure(
+    hearth: &hearth_service::Hearth,
+    operator: &hearth_service::Caller,
+    command: ErasureCommand,
+) -> Result<ExitCode> {
+    match command {
+        ErasureCommand::Prepare { id } => print_plan(&hearth.prepare_erasure(operator, id).await?),
+        ErasureCommand::Show { id } => print_json(&hearth.erasure(operator, id).await?)?,
+        ErasureCommand::Approve {
+            id,
+            version,
+            erase,
+            keep,
+        } => {
+            let mut overrides = Vec::new();
+            for raw in &erase {
+                overrides.push(parse_override(raw, "erase", Decision::Erase)?);
+            }
+            for raw in &keep {
+                overrides.push(parse_override(raw, "keep", Decision::Keep)?);
+            }
+            let approval = ErasureApproval { version, overrides };
+            print_plan(&hearth.approve_erasure(operator, id, &approval).await?);
+        }
+        ErasureCommand::Execute { id } => {
+            let done = hearth.execute_erasure(operator, id).await?;
+            let r = &done.removed;
+            eprintln!(
+                "erased {} filed record(s), {} contact(s), {} membership(s), {} media object(s); person record {}",
+                r.filed_records,
+                r.contacts,
+                r.memberships,
+                r.media_objects,
+                if r.person_erased {
+                    "erased and its key destroyed"
+                } else {
+                    "kept"
+                }
+            );
+            println!("{}", done.erasure.letter.unwrap_or_default());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_named<T: std::str::FromStr<Err = String>>(raw: &str, flag: &str) -> Result<T> {
@@ -207,6 +314,7 @@ pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
             }
             return Ok(ExitCode::SUCCESS);
         }
+        RightsCommand::Erasure(command) => return run_erasure(&hearth, &operator, command).await,
         RightsCommand::Show { id } => {
             print_json(&hearth.rights_request(&operator, id).await?)?;
             return Ok(ExitCode::SUCCESS);

@@ -1,0 +1,547 @@
+//! Erasure requests on every backend: the plan keeps what must be kept and says why and until
+//! when (public task, a legal hold, the person record needed by what is kept), erases what
+//! rests on consent, needs the data protection officer's approval, and runs in one
+//! transaction: media objects leave object storage, equality answers are cleared, and a person
+//! with nothing left to keep is deleted with their data key. A hold placed after approval stops
+//! it with nothing erased.
+
+use hearth_core::access::ConsentRecord;
+use hearth_core::clock::ManualClock;
+use hearth_core::records::{
+    AddressInput, ContactEntryInput, Equality, EqualityAnswer, FiledRecordInput, HouseholdInput,
+    MembershipInput, PersonInput, PropertyInput, TenancyInput,
+};
+use hearth_core::retention::{HoldScope, NewHold};
+use hearth_core::rights::{
+    Channel, Decision, Erasure, ErasureStatus, Ground, ItemKind, NewRightsRequest, Outcome,
+    Override, RequestKind, RequestStatus, Requester,
+};
+use hearth_service::access::{ConsentInput, StaffInput};
+use hearth_service::retention::MediaStore;
+use hearth_service::rights::ErasureApproval;
+use hearth_service::{Caller, Hearth, ServiceError};
+use hearth_testkit::{TestDb, all_backends};
+use jiff::civil::{Date, date};
+use std::sync::Arc;
+use uuid::Uuid;
+
+struct World {
+    hearth: Hearth,
+    dpo: Caller,
+    /// Information governance: prepares and carries out, cannot approve.
+    igo: Caller,
+    media: MediaStore,
+    _dir: tempfile::TempDir,
+}
+
+fn at(day: Date) -> jiff::Timestamp {
+    day.at(10, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
+    let account = hearth
+        .create_staff(
+            &Caller::operator("tester"),
+            &StaffInput {
+                username: username.into(),
+                display_name: username.into(),
+                password: format!("{username} correct horse battery"),
+                roles: vec![role.into()],
+                teams: vec![],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
+    Caller::staff(&account).for_purpose("information_rights")
+}
+
+async fn world(db: &TestDb) -> World {
+    let register = hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
+    let clock = Arc::new(ManualClock::new(at(date(2026, 11, 20))));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let media = MediaStore::local(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), clock)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_media(media.clone());
+    let dpo = staff(&hearth, "the.dpo", "data_protection_officer").await;
+    let igo = staff(&hearth, "the.igo", "information_governance_officer").await;
+    World {
+        hearth,
+        dpo,
+        igo,
+        media,
+        _dir: dir,
+    }
+}
+
+impl World {
+    async fn person(&self, given: &str, equality: Equality) -> Uuid {
+        let input = PersonInput {
+            given_name: given.into(),
+            family_name: "Okafor".into(),
+            equality,
+            ..Default::default()
+        };
+        self.hearth
+            .create_person(&self.dpo, &input)
+            .await
+            .unwrap_or_else(|e| panic!("{given}: {e}"))
+            .id()
+    }
+
+    async fn file(&self, record_type: &str, person: Uuid, close: bool) -> Uuid {
+        let record = self
+            .hearth
+            .file_record(
+                &self.dpo,
+                &FiledRecordInput {
+                    record_type: record_type.into(),
+                    person_id: Some(person),
+                    title: format!("a {record_type}"),
+                    details: Some("details".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("filing {record_type}: {e}"));
+        if close {
+            self.hearth
+                .touch_filed_record(&self.dpo, record.id, true, record.version)
+                .await
+                .unwrap_or_else(|e| panic!("closing: {e}"));
+        }
+        record.id
+    }
+
+    async fn consent(&self, person: Uuid) -> ConsentRecord {
+        self.hearth
+            .record_consent(
+                &self.dpo,
+                person,
+                &ConsentInput {
+                    purpose: "repairs_video_triage".into(),
+                    granted: true,
+                    wording: "May we record the video call?".into(),
+                    wording_version: "v1".into(),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("consent: {e}"))
+    }
+
+    async fn erasure_request(&self, person: Uuid) -> Uuid {
+        self.hearth
+            .log_rights_request(
+                &self.igo,
+                &NewRightsRequest {
+                    person_id: person,
+                    kind: RequestKind::Erasure,
+                    channel: Channel::Email,
+                    received_on: date(2026, 11, 18),
+                    requester: Requester::Subject,
+                    summary: "Please delete everything you hold about me".into(),
+                    identity_needed: false,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("logging: {e}"))
+            .request
+            .id
+    }
+
+    async fn hold_on(&self, scope: HoldScope) {
+        let owner = self
+            .hearth
+            .list_staff(&Caller::operator("tester"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))[0]
+            .id;
+        self.hearth
+            .place_hold(
+                &self.dpo,
+                &NewHold {
+                    scope,
+                    reason: "Disrepair claim ref LC/2026/114 needs the evidence".into(),
+                    requester: "Legal services".into(),
+                    owner,
+                    review_on: date(2027, 2, 1),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("hold: {e}"));
+    }
+}
+
+fn item(erasure: &Erasure, id: Uuid) -> &hearth_core::rights::ErasureItem {
+    erasure
+        .items
+        .iter()
+        .find(|i| i.record_id == id && !matches!(i.kind, ItemKind::EqualityAnswers))
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+fn kind(erasure: &Erasure, kind: ItemKind) -> &hearth_core::rights::ErasureItem {
+    erasure
+        .items
+        .iter()
+        .find(|i| i.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} item"))
+}
+
+#[tokio::test]
+async fn erasure_keeps_what_must_be_kept_and_erases_the_rest_after_approval() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let h = &w.hearth;
+        let equality = Equality {
+            ethnicity: EqualityAnswer::Answered("Black British".into()),
+            ..Default::default()
+        };
+        let asker = w.person("Chidi", equality).await;
+        let household = h
+            .create_household(
+                &w.dpo,
+                &HouseholdInput {
+                    external_ref: None,
+                    name: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id();
+        let membership = h
+            .add_member(
+                &w.dpo,
+                household,
+                &MembershipInput {
+                    person_id: asker,
+                    relationship: "lead_tenant".into(),
+                    start_date: "2020-01-06".into(),
+                    end_date: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("member: {e}"));
+        let membership = membership
+            .full()
+            .unwrap_or_else(|| panic!("the DPO sees the household"))
+            .members
+            .iter()
+            .find(|m| m.fields.person_id == asker)
+            .map(|m| m.id)
+            .unwrap_or_else(|| panic!("membership"));
+        let property = h
+            .create_property(
+                &w.dpo,
+                &PropertyInput {
+                    uprn: "100023336957".into(),
+                    address: AddressInput {
+                        line1: "3 Weir Street".into(),
+                        postcode: "HD1 3AB".into(),
+                        ..Default::default()
+                    },
+                    property_type: None,
+                    bedrooms: None,
+                    source: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id();
+        h.create_tenancy(
+            &w.dpo,
+            &TenancyInput {
+                external_ref: None,
+                household_id: household,
+                property_id: property,
+                tenancy_type: "secure".into(),
+                start_date: "2020-01-06".into(),
+                end_date: None,
+                end_reason: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let contact = h
+            .create_contact(
+                &w.dpo,
+                &ContactEntryInput {
+                    person_id: asker,
+                    channel: "phone".into(),
+                    occurred_at: None,
+                    staff_member: "cso-114".into(),
+                    reason: "repairs".into(),
+                    summary: Some("asked about the boiler".into()),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id();
+        let repair = w.file("repairs_request", asker, true).await;
+        let video = w.file("video_recording", asker, false).await;
+        let held_video = w.file("video_recording", asker, false).await;
+        let recording = h
+            .attach_media(
+                &w.dpo,
+                video,
+                "video/webm",
+                b"a recording of a boiler".to_vec(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        w.consent(asker).await;
+        w.hold_on(HoldScope::Record {
+            record_type: "video_recording".into(),
+            record_id: held_video,
+        })
+        .await;
+        let request = w.erasure_request(asker).await;
+
+        // Carrying out before approval, and approval by anyone but the DPO, are refused.
+        let plan = h
+            .prepare_erasure(&w.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("prepare: {e}"));
+        assert_eq!(plan.status, ErasureStatus::Proposed);
+        let decided = |id| {
+            let i = item(&plan, id);
+            (i.decision, i.ground)
+        };
+        assert_eq!(decided(repair), (Decision::Keep, Ground::PublicTask));
+        assert_eq!(item(&plan, repair).until, Some(date(2032, 11, 20)));
+        assert_eq!(decided(video), (Decision::Erase, Ground::ConsentBased));
+        assert_eq!(item(&plan, video).media, 1);
+        assert_eq!(decided(held_video), (Decision::Keep, Ground::LegalHold));
+        assert_eq!(decided(contact), (Decision::Keep, Ground::PublicTask));
+        assert_eq!(decided(membership), (Decision::Keep, Ground::PublicTask));
+        let person = kind(&plan, ItemKind::PersonRecord);
+        assert_eq!(
+            (person.decision, person.ground),
+            (Decision::Keep, Ground::LinkedRecords)
+        );
+        let eq = kind(&plan, ItemKind::EqualityAnswers);
+        assert_eq!(
+            (eq.decision, eq.ground),
+            (Decision::Erase, Ground::ConsentBased)
+        );
+        let plan_json = serde_json::to_string(&plan).unwrap_or_default();
+        for secret in ["Chidi", "Okafor", "boiler", "Black British", "Weir"] {
+            assert!(!plan_json.contains(secret), "the plan holds '{secret}'");
+        }
+        assert!(matches!(
+            h.execute_erasure(&w.igo, request).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let approval = ErasureApproval {
+            version: plan.version,
+            overrides: vec![Override {
+                record_id: contact,
+                decision: Decision::Erase,
+                reason: "A duplicate of a call already on the repair".into(),
+            }],
+        };
+        assert!(matches!(
+            h.approve_erasure(&w.igo, request, &approval).await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        let erase_held = ErasureApproval {
+            version: plan.version,
+            overrides: vec![Override {
+                record_id: held_video,
+                decision: Decision::Erase,
+                reason: "The person asked for this one in particular".into(),
+            }],
+        };
+        assert!(matches!(
+            h.approve_erasure(&w.dpo, request, &erase_held).await,
+            Err(ServiceError::Invalid(_))
+        ));
+        let stale = ErasureApproval {
+            version: plan.version + 1,
+            overrides: vec![],
+        };
+        assert!(matches!(
+            h.approve_erasure(&w.dpo, request, &stale).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let approved = h
+            .approve_erasure(&w.dpo, request, &approval)
+            .await
+            .unwrap_or_else(|e| panic!("approve: {e}"));
+        assert_eq!(approved.status, ErasureStatus::Approved);
+        assert_eq!(item(&approved, contact).ground, Ground::DpoDecision);
+
+        let done = h
+            .execute_erasure(&w.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("execute: {e}"));
+        assert_eq!(done.removed.filed_records, 1);
+        assert_eq!(done.removed.contacts, 1);
+        assert_eq!(done.removed.media_objects, 1);
+        assert!(done.removed.equality_cleared);
+        assert!(!done.removed.person_erased);
+        assert!(!w.media.exists(&recording.object_key).await.unwrap_or(true));
+
+        // What was erased is gone; what was kept is there; the person record stays, its
+        // equality answers cleared.
+        let records = h
+            .compile_access_bundle(&w.dpo, asker)
+            .await
+            .unwrap_or_else(|e| panic!("bundle: {e}"));
+        let ids: Vec<Uuid> = records.records.iter().map(|r| r.record.id).collect();
+        assert!(ids.contains(&repair) && ids.contains(&held_video) && !ids.contains(&video));
+        assert!(records.contacts.is_empty());
+        assert_eq!(records.person.fields.equality, Equality::default());
+        assert_eq!(records.households.len(), 1);
+
+        let closed = h
+            .rights_request(&w.dpo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .request;
+        assert_eq!(closed.status, RequestStatus::Completed);
+        assert_eq!(closed.outcome, Some(Outcome::PartlyFulfilled));
+        let letter = closed.response_letter.unwrap_or_default();
+        assert!(
+            letter.contains("Remote video assistance recording"),
+            "{letter}"
+        );
+        assert!(letter.contains("a legal hold is in force"), "{letter}");
+        assert!(
+            letter.contains("Kept until 2032-11-20 (6 years after case closed)"),
+            "{letter}"
+        );
+        assert!(
+            letter.contains("A duplicate of a call already on the repair"),
+            "{letter}"
+        );
+        assert!(!letter.contains("Chidi"));
+        assert!(matches!(
+            h.execute_erasure(&w.igo, request).await,
+            Err(ServiceError::Conflict(_))
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_person_with_nothing_left_to_keep_is_deleted_with_their_key() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let h = &w.hearth;
+        let person = w.person("Ada", Equality::default()).await;
+        let video = w.file("video_recording", person, false).await;
+        w.consent(person).await;
+        let request = w.erasure_request(person).await;
+        let plan = h
+            .prepare_erasure(&w.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(item(&plan, video).decision, Decision::Erase);
+        let p = kind(&plan, ItemKind::PersonRecord);
+        assert_eq!(
+            (p.decision, p.ground),
+            (Decision::Erase, Ground::WithPersonRecord)
+        );
+        assert_eq!(
+            kind(&plan, ItemKind::ConsentHistory).decision,
+            Decision::Erase
+        );
+        assert_eq!(
+            kind(&plan, ItemKind::RightsRequests).decision,
+            Decision::Keep
+        );
+        h.approve_erasure(
+            &w.dpo,
+            request,
+            &ErasureApproval {
+                version: plan.version,
+                overrides: vec![],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let done = h
+            .execute_erasure(&w.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(done.removed.person_erased);
+        assert!(matches!(
+            h.compile_access_bundle(&w.dpo, person).await,
+            Err(ServiceError::NotFound(_))
+        ));
+        // The register keeps the request (dates, type, outcome); its text went with the key.
+        let kept = h
+            .rights_request(&w.dpo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .request;
+        assert_eq!(kept.outcome, Some(Outcome::Fulfilled));
+        assert_eq!(kept.summary, None);
+        assert_eq!(kept.response_letter, None);
+        // The erasure itself stays readable, as evidence, with its letter.
+        let evidence = h
+            .erasure(&w.dpo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(evidence.status, ErasureStatus::Executed);
+        assert!(
+            evidence
+                .letter
+                .unwrap_or_default()
+                .contains("What we have erased")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_hold_placed_after_approval_stops_the_erasure_with_nothing_erased() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let h = &w.hearth;
+        let person = w.person("Bola", Equality::default()).await;
+        let video = w.file("video_recording", person, false).await;
+        let request = w.erasure_request(person).await;
+        let plan = h
+            .prepare_erasure(&w.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        h.approve_erasure(
+            &w.dpo,
+            request,
+            &ErasureApproval {
+                version: plan.version,
+                overrides: vec![],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        w.hold_on(HoldScope::Person { person_id: person }).await;
+        let refused = h.execute_erasure(&w.igo, request).await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Conflict(m)) if m.contains("legal hold")),
+            "{refused:?}"
+        );
+        let bundle = h
+            .compile_access_bundle(&w.dpo, person)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(bundle.records.len(), 1);
+        assert_eq!(bundle.records[0].record.id, video);
+        let still = h
+            .rights_request(&w.dpo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .request;
+        assert_eq!(still.status, RequestStatus::Open);
+        assert_eq!(
+            h.erasure(&w.dpo, request)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .status,
+            ErasureStatus::Approved
+        );
+    }
+}
