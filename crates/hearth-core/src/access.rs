@@ -52,7 +52,7 @@ pub struct StaffSession {
 }
 
 /// One grant or withdrawal of consent, with the words the person was shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ConsentRecord {
     pub id: Uuid,
     pub person_id: Uuid,
@@ -61,6 +61,7 @@ pub struct ConsentRecord {
     pub wording: String,
     pub wording_version: String,
     pub recorded_by: String,
+    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
 }
 

@@ -99,6 +99,12 @@ impl From<ServiceError> for ApiError {
                 message,
                 fields: vec![],
             },
+            ServiceError::Gone(message) => Self {
+                status: StatusCode::GONE,
+                code,
+                message,
+                fields: vec![],
+            },
             ServiceError::PurposeRequired | ServiceError::UnknownPurpose(_) => Self {
                 status: StatusCode::BAD_REQUEST,
                 code,

@@ -331,3 +331,112 @@ async fn an_erasure_is_prepared_approved_by_the_dpo_and_carried_out_through_the_
         assert_eq!(status, StatusCode::CONFLICT, "[{name}] {again}");
     }
 }
+
+#[tokio::test]
+async fn an_access_response_is_reviewed_released_and_downloaded_once_through_the_api() {
+    for db in all_backends().await {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let media = hearth_service::retention::MediaStore::local(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let hearth = app(&db).with_media(media);
+        let dpo = token(&hearth, "data_protection_officer").await;
+        let igo = token(&hearth, "information_governance_officer").await;
+        let today = hearth.today();
+        let base = serve(hearth).await;
+        let http = reqwest::Client::new();
+        let call = |method: reqwest::Method, secret: &str, path: &str| {
+            http.request(method, format!("{base}{path}"))
+                .bearer_auth(secret)
+                .header("x-hearth-purpose", "information_rights")
+        };
+        let name = db.name;
+        let (_, person) = send(
+            call(reqwest::Method::POST, &dpo, "/api/people")
+                .json(&json!({ "given_name": "Ngozi", "family_name": "Eze" })),
+            "person",
+        )
+        .await;
+        let person_id = person["id"].as_str().unwrap_or_default().to_string();
+        let (status, logged) = send(
+            call(reqwest::Method::POST, &igo, "/api/rights/requests").json(&json!({
+                "person_id": person_id, "kind": "access", "channel": "web",
+                "received_on": today.to_string(), "requester": { "kind": "subject" },
+                "summary": "A copy of my data", "identity_needed": false,
+            })),
+            "log",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "[{name}] {logged}");
+        let id = logged["request"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+
+        let (status, review) = send(
+            call(
+                reqwest::Method::GET,
+                &igo,
+                &format!("/api/rights/requests/{id}/access"),
+            ),
+            "review",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {review}");
+        assert_eq!(
+            review["bundle"]["person"]["given_name"], "Ngozi",
+            "[{name}] {review}"
+        );
+
+        let release = format!("/api/rights/requests/{id}/access/release");
+        let (status, refused) = send(
+            call(reqwest::Method::POST, &igo, &release).json(&json!({})),
+            "igo releases",
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "[{name}] {refused}");
+        let (status, bad) = send(
+            call(reqwest::Method::POST, &dpo, &release).json(&json!({ "valid_days": 90 })),
+            "too long",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{name}] {bad}");
+        assert_eq!(
+            fields(&bad),
+            vec!["valid_days".to_string()],
+            "[{name}] {bad}"
+        );
+        let (status, released) = send(
+            call(reqwest::Method::POST, &dpo, &release).json(&json!({ "valid_days": 7 })),
+            "release",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "[{name}] {released}");
+        let path = released["download_path"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            released["release"].get("token_hash").is_none(),
+            "[{name}] {released}"
+        );
+
+        // The person downloads with the link alone: no token, no purpose.
+        let response = http
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("download: {e}"));
+        assert_eq!(response.status(), StatusCode::OK, "[{name}]");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("application/zip")
+        );
+        let bytes = response.bytes().await.unwrap_or_default();
+        assert!(bytes.starts_with(b"PK"), "[{name}] a ZIP archive");
+        let (status, again) = send(http.get(format!("{base}{path}")), "again").await;
+        assert_eq!(status, StatusCode::GONE, "[{name}] {again}");
+    }
+}

@@ -35,6 +35,9 @@ pub enum ServiceError {
     /// Something failed that the user cannot fix.
     #[error("store failure: {0}")]
     Store(StoreError),
+    /// A single-use or expiring thing (a download link) that has been used or has expired.
+    #[error("{0}")]
+    Gone(String),
     /// Object storage or signing is not available or failed.
     #[error("{0}")]
     Storage(String),
@@ -47,6 +50,7 @@ impl ServiceError {
             Self::Invalid(_) => "invalid_input",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::Gone(_) => "gone",
             Self::PurposeRequired => "purpose_required",
             Self::UnknownPurpose(_) => "unknown_purpose",
             Self::Forbidden(_) => "forbidden",

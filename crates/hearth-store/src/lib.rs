@@ -14,6 +14,7 @@ mod error;
 mod postgres;
 mod query;
 mod raw_filed;
+mod release;
 mod retention;
 mod retention_body;
 mod retention_sql;
@@ -32,6 +33,7 @@ pub use query::{
     TenancyQuery,
 };
 pub use raw_filed::RawFiled;
+pub use release::ReleaseStore;
 pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
     Sweep, Tombstone, unsupported_trigger,
@@ -83,7 +85,9 @@ pub async fn open(url: &str, sealer: Arc<sealer::Sealer>) -> Result<Arc<dyn Stor
 /// Everything Hearth keeps, behind one interface. Implementations hold no rules: validation,
 /// policy and audit live in the services that call this.
 #[async_trait]
-pub trait Store: AccessStore + RetentionStore + RightsStore + ErasureStore + Send + Sync {
+pub trait Store:
+    AccessStore + RetentionStore + RightsStore + ErasureStore + ReleaseStore + Send + Sync
+{
     fn backend(&self) -> Backend;
     /// The highest migration this binary knows and the highest applied to the database.
     async fn schema_versions(&self) -> Result<(i64, i64)>;

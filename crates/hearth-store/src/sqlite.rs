@@ -124,4 +124,5 @@ crate::access::impl_access_store!(SqliteStore);
 crate::retention_body::impl_retention_store!(SqliteStore, Sqlite);
 crate::rights::impl_rights_store!(SqliteStore, Sqlite);
 crate::erasure::impl_erasure_store!(SqliteStore, Sqlite);
+crate::release::impl_release_store!(SqliteStore);
 crate::raw_filed::impl_raw_filed!(SqliteStore);

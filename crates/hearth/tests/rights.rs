@@ -235,3 +235,89 @@ async fn an_erasure_is_prepared_approved_and_carried_out_from_the_console() {
         assert!(left.is_empty(), "{url}: the person record is gone");
     }
 }
+
+#[tokio::test]
+async fn an_access_response_is_reviewed_and_released_from_the_console() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let media = dir.path().join("media");
+    let media_env = media.to_str().unwrap_or_default().to_string();
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        "external_ref,given_name,family_name\nR9,Priya,Shah\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for url in urls(dir.path()).await {
+        let db = ["--database-url", url.as_str()];
+        let run = |args: &[&str]| {
+            let mut all = db.to_vec();
+            all.extend_from_slice(args);
+            hearth(&all, &[("HEARTH_MEDIA_DIR", media_env.as_str())])
+        };
+        let (ok, out, err) = run(&["import", "people", people.to_str().unwrap_or("")]);
+        assert!(ok, "{url}: {out}{err}");
+        let store = open_store(&url).await;
+        let person = store
+            .list_people(&Default::default(), Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items
+            .first()
+            .map(|p| p.id.to_string())
+            .unwrap_or_else(|| panic!("{url}: the import made nobody"));
+        drop(store);
+        let (ok, out, err) = run(&[
+            "rights",
+            "log",
+            "--person",
+            &person,
+            "--kind",
+            "access",
+            "--channel",
+            "letter",
+            "--summary",
+            "My records",
+        ]);
+        assert!(ok, "{url}: {out}{err}");
+        let id = out
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+
+        let (ok, out, err) = run(&["rights", "access", "review", &id]);
+        assert!(
+            ok && out.contains("\"given_name\": \"Priya\""),
+            "{url}: {out}{err}"
+        );
+        assert!(err.contains("0 flag(s) to review"), "{url}: {err}");
+
+        let (ok, _, err) = run(&["rights", "access", "release", &id, "--redact", "nonsense"]);
+        assert!(
+            !ok && err.contains("--redact nonsense: expected RECORD_ID=REASON"),
+            "{url}: {err}"
+        );
+        let (ok, out, err) = run(&[
+            "rights",
+            "access",
+            "release",
+            &id,
+            "--valid-days",
+            "3",
+            "--base-url",
+            "https://hearth.example.gov.uk/",
+        ]);
+        assert!(
+            ok && out.starts_with("https://hearth.example.gov.uk/api/rights/downloads/hearth_"),
+            "{url}: {out}{err}"
+        );
+        assert!(err.contains("works once"), "{url}: {err}");
+        let stored = std::fs::read_dir(media.join("releases"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert!(
+            stored >= 1,
+            "{url}: the sealed archive is in object storage"
+        );
+    }
+}

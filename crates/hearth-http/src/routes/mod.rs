@@ -8,6 +8,7 @@ pub mod person_controls;
 pub mod properties;
 pub mod records;
 pub mod register;
+pub mod release;
 pub mod retention;
 pub mod rights;
 pub mod session;

@@ -16,6 +16,7 @@ pub use controls::{ConsentInput, Control};
 pub use guarded::{FieldGroup, Guarded};
 pub use staff::{MAX_FAILURES, SESSION_HOURS, SignInLimiter, SignedIn, StaffInput};
 pub use tokens::{MAX_TOKEN_DAYS, TokenRequest};
+pub(crate) use tokens::{random_secret, token_hash};
 pub use visible::Visible;
 
 use crate::{Hearth, Result, ServiceError};

@@ -22,7 +22,7 @@ pub struct TokenRequest {
 pub const MAX_TOKEN_DAYS: i64 = 366;
 
 /// A fresh 256-bit secret, hex-encoded with Hearth's prefix so it is recognisable if leaked.
-pub(super) fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!(
@@ -31,7 +31,7 @@ pub(super) fn random_secret() -> String {
     )
 }
 
-pub(super) fn token_hash(secret: &str) -> String {
+pub(crate) fn token_hash(secret: &str) -> String {
     crate::sha256_hex(secret.as_bytes())
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 pub const MAX_MEDIA_BYTES: usize = 50 * 1024 * 1024;
 
 impl Hearth {
-    fn media(&self) -> Result<&MediaStore> {
+    pub(crate) fn media(&self) -> Result<&MediaStore> {
         self.media
             .as_ref()
             .ok_or_else(|| ServiceError::Storage("no media storage is configured".into()))

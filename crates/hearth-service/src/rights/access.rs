@@ -56,7 +56,7 @@ pub struct Withheld {
 }
 
 /// Everything held about a person, ready for review and release.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccessBundle {
     pub person: Person,
     pub households: Vec<HouseholdPart>,
@@ -68,6 +68,7 @@ pub struct AccessBundle {
     pub access_log: Vec<AccessLogEntry>,
     pub supplementary: SupplementaryInformation,
     pub withheld: Vec<Withheld>,
+    #[schema(value_type = String, format = DateTime)]
     pub compiled_at: jiff::Timestamp,
 }
 
@@ -87,12 +88,35 @@ impl Hearth {
     ) -> Result<AccessBundle> {
         self.require_admin(caller, AdminAction::HandleRightsRequests)
             .await?;
+        let (bundle, _) = self.gather_bundle(person_id).await?;
+        let mut event = self.event(caller, "rights.access_compiled".into());
+        event.person_ids = vec![person_id];
+        event.record_type = Some("person_record".into());
+        event.record_ids = vec![person_id.to_string()];
+        event.reason = Some(format!(
+            "{} contacts, {} records, {} withheld",
+            bundle.contacts.len(),
+            bundle.records.len(),
+            bundle.withheld.len()
+        ));
+        self.store.append_audit_events(&[event]).await?;
+        tracing::info!(person = %person_id, withheld = bundle.withheld.len(), "access bundle compiled");
+        Ok(bundle)
+    }
+
+    /// Everything held about a person, and the other people whose data was withheld from it
+    /// (for the review's checks); not audited: callers audit the use they make of it.
+    pub(super) async fn gather_bundle(
+        &self,
+        person_id: Uuid,
+    ) -> Result<(AccessBundle, BTreeSet<Uuid>)> {
         let person = self
             .store
             .get_person(person_id)
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
         let mut withheld = Vec::new();
+        let mut others = BTreeSet::new();
         let mut record_types: Vec<String> = vec!["person_record".into()];
 
         let mut households = Vec::new();
@@ -102,12 +126,13 @@ impl Hearth {
             ..HouseholdQuery::default()
         };
         for household in all_pages(|page| self.store.list_households(&query, page)).await? {
-            let (own, others): (Vec<Membership>, Vec<Membership>) = household
+            let (own, theirs): (Vec<Membership>, Vec<Membership>) = household
                 .members
                 .iter()
                 .cloned()
                 .partition(|m| m.fields.person_id == person_id);
-            let other_people: BTreeSet<Uuid> = others.iter().map(|m| m.fields.person_id).collect();
+            let other_people: BTreeSet<Uuid> = theirs.iter().map(|m| m.fields.person_id).collect();
+            others.extend(other_people.iter().copied());
             if !other_people.is_empty() {
                 withheld.push(Withheld {
                     section: "households".into(),
@@ -187,19 +212,7 @@ impl Hearth {
         // as disclosed; the recipients the register names for each purpose are all listed.
         let supplementary = supplementary_information(&self.register, &record_types, &[]);
 
-        let mut event = self.event(caller, "rights.access_compiled".into());
-        event.person_ids = vec![person_id];
-        event.record_type = Some("person_record".into());
-        event.record_ids = vec![person_id.to_string()];
-        event.reason = Some(format!(
-            "{} contacts, {} records, {} withheld",
-            contacts.len(),
-            records.len(),
-            withheld.len()
-        ));
-        self.store.append_audit_events(&[event]).await?;
-        tracing::info!(person = %person_id, withheld = withheld.len(), "access bundle compiled");
-        Ok(AccessBundle {
+        let bundle = AccessBundle {
             person,
             households,
             tenancies,
@@ -211,7 +224,8 @@ impl Hearth {
             supplementary,
             withheld,
             compiled_at: self.now(),
-        })
+        };
+        Ok((bundle, others))
     }
 }
 

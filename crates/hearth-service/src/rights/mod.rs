@@ -3,11 +3,16 @@
 //! response) is recorded with its date, and the clock recomputes the due date from them.
 
 mod access;
+mod archive;
 mod erasure;
+mod release;
 mod requests;
 
 pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, Withheld};
 pub use erasure::{ErasureApproval, ErasureDone, ErasureRemoved};
+pub use release::{
+    AccessReview, MAX_LINK_DAYS, Redaction, ReleaseApproval, ReleasedAccess, ReviewFlag,
+};
 pub use requests::{RequestChange, RequestView, RequestsView};
 
 use crate::Hearth;

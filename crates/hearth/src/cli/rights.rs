@@ -8,7 +8,9 @@ use hearth_core::rights::{
     Channel, ClockState, Closure, Decision, Erasure, Extension, NewRightsRequest, Outcome,
     Override, RequestKind, Requester,
 };
-use hearth_service::rights::{ErasureApproval, RequestChange, RequestView, RequestsView};
+use hearth_service::rights::{
+    ErasureApproval, Redaction, ReleaseApproval, RequestChange, RequestView, RequestsView,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use uuid::Uuid;
@@ -113,6 +115,81 @@ pub enum RightsCommand {
     /// An erasure request's plan: prepare it, show it, approve it, carry it out.
     #[command(subcommand)]
     Erasure(ErasureCommand),
+    /// An access request's response: review the bundle, release it by a single-use link.
+    #[command(subcommand)]
+    Access(AccessCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AccessCommand {
+    /// The bundle as it would go out, with flags for free text naming others, as JSON.
+    Review { id: Uuid },
+    /// Approve the release (data protection officer): prints the single-use download link.
+    Release {
+        id: Uuid,
+        /// Redact a contact's or record's free text: RECORD_ID=REASON (repeatable).
+        #[arg(long, value_name = "RECORD_ID=REASON")]
+        redact: Vec<String>,
+        /// How long the link lives, 1 to 30 days.
+        #[arg(long, default_value_t = 14)]
+        valid_days: i64,
+        /// Hearth's public address, to print the full link.
+        #[arg(long, default_value = "")]
+        base_url: String,
+    },
+}
+
+async fn run_access(
+    hearth: &hearth_service::Hearth,
+    operator: &hearth_service::Caller,
+    command: AccessCommand,
+) -> Result<ExitCode> {
+    match command {
+        AccessCommand::Review { id } => {
+            let review = hearth.review_access(operator, id).await?;
+            print_json(&review)?;
+            eprintln!(
+                "{} contact(s), {} record(s), {} withheld, {} flag(s) to review",
+                review.bundle.contacts.len(),
+                review.bundle.records.len(),
+                review.bundle.withheld.len(),
+                review.flags.len()
+            );
+        }
+        AccessCommand::Release {
+            id,
+            redact,
+            valid_days,
+            base_url,
+        } => {
+            let mut redactions = Vec::new();
+            for raw in &redact {
+                let (record_id, reason) = split_pair(raw, "redact")?;
+                redactions.push(Redaction { record_id, reason });
+            }
+            let released = hearth
+                .release_access(
+                    operator,
+                    id,
+                    &ReleaseApproval {
+                        redactions,
+                        valid_days,
+                    },
+                )
+                .await?;
+            let r = &released.release;
+            eprintln!(
+                "release {}: {} bytes, sha256 {}, link expires {} and works once",
+                r.id, r.size, r.sha256, r.expires_at
+            );
+            println!(
+                "{}{}",
+                base_url.trim_end_matches('/'),
+                released.download_path
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -138,8 +215,8 @@ pub enum ErasureCommand {
     Execute { id: Uuid },
 }
 
-/// `RECORD_ID=REASON` from `--erase` or `--keep`.
-fn parse_override(raw: &str, flag: &str, decision: Decision) -> Result<Override> {
+/// `RECORD_ID=REASON` from a flag.
+fn split_pair(raw: &str, flag: &str) -> Result<(Uuid, String)> {
     let (id, reason) = raw
         .split_once('=')
         .ok_or_else(|| anyhow::anyhow!("--{flag} {raw}: expected RECORD_ID=REASON"))?;
@@ -147,10 +224,16 @@ fn parse_override(raw: &str, flag: &str, decision: Decision) -> Result<Override>
         .trim()
         .parse()
         .map_err(|e| anyhow::anyhow!("--{flag} {raw}: '{id}' is not a record id: {e}"))?;
+    Ok((record_id, reason.to_string()))
+}
+
+/// `RECORD_ID=REASON` from `--erase` or `--keep`.
+fn parse_override(raw: &str, flag: &str, decision: Decision) -> Result<Override> {
+    let (record_id, reason) = split_pair(raw, flag)?;
     Ok(Override {
         record_id,
         decision,
-        reason: reason.to_string(),
+        reason,
     })
 }
 
@@ -315,6 +398,7 @@ pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         RightsCommand::Erasure(command) => return run_erasure(&hearth, &operator, command).await,
+        RightsCommand::Access(command) => return run_access(&hearth, &operator, command).await,
         RightsCommand::Show { id } => {
             print_json(&hearth.rights_request(&operator, id).await?)?;
             return Ok(ExitCode::SUCCESS);
