@@ -440,3 +440,84 @@ async fn an_access_response_is_reviewed_released_and_downloaded_once_through_the
         assert_eq!(status, StatusCode::GONE, "[{name}] {again}");
     }
 }
+
+#[tokio::test]
+async fn a_rectification_is_made_and_its_history_read_through_the_api() {
+    for db in all_backends().await {
+        let hearth = app(&db);
+        let igo = token(&hearth, "information_governance_officer").await;
+        let dpo = token(&hearth, "data_protection_officer").await;
+        let today = hearth.today();
+        let base = serve(hearth).await;
+        let http = reqwest::Client::new();
+        let post = |secret: &str, path: &str, body: Value| {
+            http.post(format!("{base}{path}"))
+                .bearer_auth(secret)
+                .header("x-hearth-purpose", "information_rights")
+                .json(&body)
+        };
+        let name = db.name;
+        let (_, person) = send(
+            post(
+                &dpo,
+                "/api/people",
+                json!({ "given_name": "Olu", "family_name": "Ade" }),
+            ),
+            "person",
+        )
+        .await;
+        let person_id = person["id"].as_str().unwrap_or_default().to_string();
+        let (_, logged) = send(
+            post(
+                &igo,
+                "/api/rights/requests",
+                json!({
+                    "person_id": person_id, "kind": "rectification", "channel": "phone",
+                    "received_on": today.to_string(), "requester": { "kind": "subject" },
+                    "summary": "My name is Olusegun", "identity_needed": false,
+                }),
+            ),
+            "log",
+        )
+        .await;
+        let id = logged["request"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let path = format!("/api/rights/requests/{id}/rectification");
+        let (status, bad) = send(
+            post(
+                &igo,
+                &path,
+                json!({ "version": 1, "person": { "given_name": "", "family_name": "Ade" } }),
+            ),
+            "blank name",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{name}] {bad}");
+        assert!(
+            fields(&bad).iter().any(|f| f.contains("given_name")),
+            "[{name}] {bad}"
+        );
+        let (status, done) = send(
+            post(&igo, &path, json!({ "version": 1, "person": { "given_name": "Olusegun", "family_name": "Ade" } })),
+            "rectify",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {done}");
+        assert_eq!(
+            done["corrections"][0]["field"], "given_name",
+            "[{name}] {done}"
+        );
+        let (status, history) = send(
+            http.get(format!("{base}/api/rights/people/{person_id}/corrections"))
+                .bearer_auth(&igo)
+                .header("x-hearth-purpose", "information_rights"),
+            "history",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {history}");
+        assert_eq!(history[0]["previous"], "Olu", "[{name}] {history}");
+        assert_eq!(history[0]["corrected"], "Olusegun", "[{name}] {history}");
+    }
+}

@@ -545,3 +545,79 @@ async fn a_hold_placed_after_approval_stops_the_erasure_with_nothing_erased() {
         );
     }
 }
+
+#[tokio::test]
+async fn rectification_corrects_the_record_and_keeps_the_previous_value() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let h = &w.hearth;
+        let person = w.person("Chioma", Equality::default()).await;
+        let erasure = w.erasure_request(person).await;
+        let request = h
+            .log_rights_request(
+                &w.igo,
+                &NewRightsRequest {
+                    person_id: person,
+                    kind: RequestKind::Rectification,
+                    channel: Channel::Letter,
+                    received_on: date(2026, 11, 18),
+                    requester: Requester::Subject,
+                    summary: "My surname is misspelt".into(),
+                    identity_needed: false,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .request
+            .id;
+        let corrected = |family: &str| PersonInput {
+            given_name: "Chioma".into(),
+            family_name: family.into(),
+            ..Default::default()
+        };
+        let input = |family: &str, version| hearth_service::rights::RectificationInput {
+            version,
+            person: corrected(family),
+        };
+        assert!(matches!(
+            h.rectify(&w.igo, erasure, &input("Okafor-Bello", 1)).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            h.rectify(&w.igo, request, &input("Okafor", 1)).await,
+            Err(ServiceError::Invalid(_))
+        ));
+        assert!(matches!(
+            h.rectify(&w.igo, request, &input("Okafor-Bello", 7)).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let done = h
+            .rectify(&w.igo, request, &input("Okafor-Bello", 1))
+            .await
+            .unwrap_or_else(|e| panic!("rectify: {e}"));
+        assert_eq!(done.person.fields.family_name, "Okafor-Bello");
+        let history = h
+            .corrections(&w.dpo, person)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let fields: Vec<(&str, &serde_json::Value, &serde_json::Value)> = history
+            .iter()
+            .map(|c| (c.field.as_str(), &c.previous, &c.corrected))
+            .collect();
+        assert!(
+            fields.contains(&(
+                "family_name",
+                &serde_json::json!("Okafor"),
+                &serde_json::json!("Okafor-Bello")
+            )),
+            "{fields:?}"
+        );
+        assert!(history.iter().all(|c| c.request_id == request));
+        let now = h
+            .compile_access_bundle(&w.dpo, person)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(now.person.fields.family_name, "Okafor-Bello");
+        assert_eq!(now.person.version, 2);
+    }
+}

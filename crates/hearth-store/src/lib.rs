@@ -14,6 +14,7 @@ mod error;
 mod postgres;
 mod query;
 mod raw_filed;
+mod rectification;
 mod release;
 mod retention;
 mod retention_body;
@@ -33,6 +34,7 @@ pub use query::{
     TenancyQuery,
 };
 pub use raw_filed::RawFiled;
+pub use rectification::RectificationStore;
 pub use release::ReleaseStore;
 pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
@@ -86,7 +88,14 @@ pub async fn open(url: &str, sealer: Arc<sealer::Sealer>) -> Result<Arc<dyn Stor
 /// policy and audit live in the services that call this.
 #[async_trait]
 pub trait Store:
-    AccessStore + RetentionStore + RightsStore + ErasureStore + ReleaseStore + Send + Sync
+    AccessStore
+    + RetentionStore
+    + RightsStore
+    + ErasureStore
+    + ReleaseStore
+    + RectificationStore
+    + Send
+    + Sync
 {
     fn backend(&self) -> Backend;
     /// The highest migration this binary knows and the highest applied to the database.

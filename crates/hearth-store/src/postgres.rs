@@ -142,4 +142,5 @@ crate::retention_body::impl_retention_store!(PgStore, Postgres);
 crate::rights::impl_rights_store!(PgStore, Postgres);
 crate::erasure::impl_erasure_store!(PgStore, Postgres);
 crate::release::impl_release_store!(PgStore);
+crate::rectification::impl_rectification_store!(PgStore);
 crate::raw_filed::impl_raw_filed!(PgStore);

@@ -125,4 +125,5 @@ crate::retention_body::impl_retention_store!(SqliteStore, Sqlite);
 crate::rights::impl_rights_store!(SqliteStore, Sqlite);
 crate::erasure::impl_erasure_store!(SqliteStore, Sqlite);
 crate::release::impl_release_store!(SqliteStore);
+crate::rectification::impl_rectification_store!(SqliteStore);
 crate::raw_filed::impl_raw_filed!(SqliteStore);

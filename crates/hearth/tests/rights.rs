@@ -185,6 +185,61 @@ async fn an_erasure_is_prepared_approved_and_carried_out_from_the_console() {
             .unwrap_or_default()
             .to_string();
 
+        // A rectification first: the surname was misspelt.
+        let (ok, out, err) = run(&[
+            "rights",
+            "log",
+            "--person",
+            &person,
+            "--kind",
+            "rectification",
+            "--channel",
+            "phone",
+            "--summary",
+            "Surname is Nowak-Lis",
+        ]);
+        assert!(ok, "{url}: {out}{err}");
+        let fix = out
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let corrected = dir.path().join("corrected.json");
+        std::fs::write(
+            &corrected,
+            r#"{"given_name":"Tomasz","family_name":"Nowak-Lis","external_ref":"R7"}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (ok, _, err) = run(&[
+            "rights",
+            "rectify",
+            &fix,
+            "--version",
+            "1",
+            "--person",
+            "missing.json",
+        ]);
+        assert!(
+            !ok && err.contains("--person: reading missing.json"),
+            "{url}: {err}"
+        );
+        let (ok, out, err) = run(&[
+            "rights",
+            "rectify",
+            &fix,
+            "--version",
+            "1",
+            "--person",
+            corrected.to_str().unwrap_or(""),
+        ]);
+        assert!(ok && out.contains("Nowak-Lis"), "{url}: {out}{err}");
+        assert!(err.contains("corrected family_name"), "{url}: {err}");
+        let (ok, out, err) = run(&["rights", "corrections", &person]);
+        assert!(
+            ok && out.contains("\"previous\": \"Nowak\""),
+            "{url}: {out}{err}"
+        );
+
         let (ok, out, err) = run(&["rights", "erasure", "prepare", &id]);
         assert!(
             ok && out.contains("proposed (version 1)"),

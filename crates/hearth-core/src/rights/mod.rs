@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod erasure;
+pub mod rectification;
 pub mod release;
 pub mod request;
 pub mod supplementary;
@@ -14,6 +15,7 @@ pub use erasure::{
     Decision, Erasure, ErasureItem, ErasureStatus, Ground, ItemKind, Override, Proposal,
     RecordFacts, apply_overrides, erasure_letter, propose, settle_person_items,
 };
+pub use rectification::{Correction, changed_fields};
 pub use release::AccessRelease;
 pub use request::{
     Channel, Clarification, Closure, Extension, NewRightsRequest, Outcome, RequestKind,

@@ -1,13 +1,14 @@
-//! `/api/rights/requests/{id}/erasure`: an erasure request's plan, prepared, approved by the
-//! data protection officer, then carried out.
+//! `/api/rights/requests/{id}/erasure` and `/rectification`: an erasure request's plan,
+//! prepared, approved by the data protection officer, then carried out; a rectification
+//! request's correction, with the history of previous values.
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Authed, Body, Id};
 use axum::Json;
 use axum::extract::State;
-use hearth_core::rights::Erasure;
+use hearth_core::rights::{Correction, Erasure};
 use hearth_service::Hearth;
-use hearth_service::rights::{ErasureApproval, ErasureDone};
+use hearth_service::rights::{ErasureApproval, ErasureDone, RectificationDone, RectificationInput};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
@@ -15,6 +16,8 @@ pub fn routes() -> OpenApiRouter<Hearth> {
         .routes(routes!(get_erasure, prepare_erasure))
         .routes(routes!(approve_erasure))
         .routes(routes!(execute_erasure))
+        .routes(routes!(rectify))
+        .routes(routes!(corrections))
 }
 
 /// The erasure plan as it stands: each thing held, erase or keep, the ground and until when.
@@ -69,4 +72,31 @@ async fn execute_erasure(
     Id(id): Id,
 ) -> Result<Json<ErasureDone>, ApiError> {
     Ok(Json(hearth.execute_erasure(&caller, id).await?))
+}
+
+/// Corrects the person record of a rectification request: the whole record as it should be,
+/// against the version read. Each changed field is kept with its previous value.
+#[utoipa::path(post, path = "/api/rights/requests/{id}/rectification", tag = "rights",
+    params(("id" = uuid::Uuid, Path)), request_body = RectificationInput,
+    responses((status = 200, body = RectificationDone), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn rectify(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+    Body(input): Body<RectificationInput>,
+) -> Result<Json<RectificationDone>, ApiError> {
+    Ok(Json(hearth.rectify(&caller, id, &input).await?))
+}
+
+/// Every correction made to a person's record, with the previous values, oldest first.
+#[utoipa::path(get, path = "/api/rights/people/{id}/corrections", tag = "rights",
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Vec<Correction>), (status = 403, body = ErrorBody)))]
+async fn corrections(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+) -> Result<Json<Vec<Correction>>, ApiError> {
+    Ok(Json(hearth.corrections(&caller, id).await?))
 }

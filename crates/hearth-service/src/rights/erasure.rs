@@ -236,31 +236,8 @@ impl Hearth {
         })
     }
 
-    /// An open erasure request whose clock has started.
     async fn erasure_request(&self, request_id: Uuid) -> Result<RightsRequest> {
-        let request = self
-            .store
-            .get_rights_request(request_id)
-            .await?
-            .ok_or(ServiceError::NotFound("rights request"))?;
-        if request.kind != RequestKind::Erasure {
-            return Err(ServiceError::Conflict(format!(
-                "request {request_id} is a {} request, not an erasure request",
-                request.kind
-            )));
-        }
-        if !request.is_open() {
-            return Err(ServiceError::Conflict(format!(
-                "request {request_id} is {}",
-                request.status
-            )));
-        }
-        if self.clock_of(&request).due_on().is_none() {
-            return Err(ServiceError::Conflict(
-                "the request's clock has not started or is stopped: verify identity (or authority), or record the clarification's answer, first".into(),
-            ));
-        }
-        Ok(request)
+        self.open_request_of(request_id, RequestKind::Erasure).await
     }
 
     async fn get_erasure_unchecked(&self, request_id: Uuid) -> Result<Erasure> {

@@ -5,11 +5,13 @@
 mod access;
 mod archive;
 mod erasure;
+mod rectification;
 mod release;
 mod requests;
 
 pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, Withheld};
 pub use erasure::{ErasureApproval, ErasureDone, ErasureRemoved};
+pub use rectification::{RectificationDone, RectificationInput};
 pub use release::{
     AccessReview, MAX_LINK_DAYS, Redaction, ReleaseApproval, ReleasedAccess, ReviewFlag,
 };
@@ -44,6 +46,39 @@ impl Hearth {
             clock,
             request,
         }
+    }
+
+    /// An open request of this kind whose clock has started (identity or authority in, no
+    /// clarification awaited): what every response step needs.
+    pub(crate) async fn open_request_of(
+        &self,
+        request_id: uuid::Uuid,
+        kind: hearth_core::rights::RequestKind,
+    ) -> crate::Result<RightsRequest> {
+        use crate::ServiceError;
+        let request = self
+            .store
+            .get_rights_request(request_id)
+            .await?
+            .ok_or(ServiceError::NotFound("rights request"))?;
+        if request.kind != kind {
+            return Err(ServiceError::Conflict(format!(
+                "request {request_id} is of kind '{}', not '{kind}'",
+                request.kind
+            )));
+        }
+        if !request.is_open() {
+            return Err(ServiceError::Conflict(format!(
+                "request {request_id} is {}",
+                request.status
+            )));
+        }
+        if self.clock_of(&request).due_on().is_none() {
+            return Err(ServiceError::Conflict(
+                "the request's clock has not started or is stopped: verify identity (or authority), or record the clarification's answer, first".into(),
+            ));
+        }
+        Ok(request)
     }
 
     /// Stores the due date the clock gives now, so the due-soon and overdue views can use an

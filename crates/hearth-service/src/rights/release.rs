@@ -217,31 +217,8 @@ impl Hearth {
         Ok((release, archive))
     }
 
-    /// An open access request whose clock has started.
     async fn access_request(&self, request_id: Uuid) -> Result<RightsRequest> {
-        let request = self
-            .store
-            .get_rights_request(request_id)
-            .await?
-            .ok_or(ServiceError::NotFound("rights request"))?;
-        if request.kind != RequestKind::Access {
-            return Err(ServiceError::Conflict(format!(
-                "request {request_id} is a {} request, not an access request",
-                request.kind
-            )));
-        }
-        if !request.is_open() {
-            return Err(ServiceError::Conflict(format!(
-                "request {request_id} is {}",
-                request.status
-            )));
-        }
-        if self.clock_of(&request).due_on().is_none() {
-            return Err(ServiceError::Conflict(
-                "the request's clock has not started or is stopped: verify identity (or authority), or record the clarification's answer, first".into(),
-            ));
-        }
-        Ok(request)
+        self.open_request_of(request_id, RequestKind::Access).await
     }
 
     /// Contact and record text that names another member of the household.

@@ -9,7 +9,8 @@ use hearth_core::rights::{
     Override, RequestKind, Requester,
 };
 use hearth_service::rights::{
-    ErasureApproval, Redaction, ReleaseApproval, RequestChange, RequestView, RequestsView,
+    ErasureApproval, RectificationInput, Redaction, ReleaseApproval, RequestChange, RequestView,
+    RequestsView,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,6 +116,18 @@ pub enum RightsCommand {
     /// An erasure request's plan: prepare it, show it, approve it, carry it out.
     #[command(subcommand)]
     Erasure(ErasureCommand),
+    /// Correct the person record of a rectification request: the whole record as it should
+    /// be, as JSON (as for an update), against the version read.
+    Rectify {
+        id: Uuid,
+        #[arg(long)]
+        version: i64,
+        /// A JSON file with the corrected person record.
+        #[arg(long)]
+        person: PathBuf,
+    },
+    /// Every correction made to a person's record, with the previous values, as JSON.
+    Corrections { person: Uuid },
     /// An access request's response: review the bundle, release it by a single-use link.
     #[command(subcommand)]
     Access(AccessCommand),
@@ -399,6 +412,28 @@ pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
         }
         RightsCommand::Erasure(command) => return run_erasure(&hearth, &operator, command).await,
         RightsCommand::Access(command) => return run_access(&hearth, &operator, command).await,
+        RightsCommand::Rectify {
+            id,
+            version,
+            person,
+        } => {
+            let text = std::fs::read_to_string(&person)
+                .with_context(|| format!("--person: reading {}", person.display()))?;
+            let person = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("--person {}: {e}", person.display()))?;
+            let done = hearth
+                .rectify(&operator, id, &RectificationInput { version, person })
+                .await?;
+            for c in &done.corrections {
+                eprintln!("corrected {} (the previous value is kept)", c.field);
+            }
+            print_json(&done.person)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::Corrections { person } => {
+            print_json(&hearth.corrections(&operator, person).await?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         RightsCommand::Show { id } => {
             print_json(&hearth.rights_request(&operator, id).await?)?;
             return Ok(ExitCode::SUCCESS);
