@@ -54,6 +54,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::rights::routes())
         .merge(routes::erasure::routes())
         .merge(routes::release::routes())
+        .merge(routes::disclosures::routes())
         .merge(routes::system::routes())
 }
 

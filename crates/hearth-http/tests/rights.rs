@@ -484,6 +484,37 @@ async fn a_rectification_is_made_and_its_history_read_through_the_api() {
             .as_str()
             .unwrap_or_default()
             .to_string();
+        // A disclosure to the regulator, recorded through the gate; a recipient the register
+        // does not name for the purpose is refused by field.
+        let disclosure = |recipient: &str| {
+            json!({
+                "person_id": person_id, "recipient": recipient, "disclosed_on": today.to_string(),
+                "what": "The complaint file", "reason": "ICO investigation of a complaint",
+            })
+        };
+        let (status, bad) = send(post(&igo, "/api/disclosures", disclosure("police")), "bad").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{name}] {bad}");
+        assert_eq!(
+            fields(&bad),
+            vec!["recipient".to_string()],
+            "[{name}] {bad}"
+        );
+        let (status, made) = send(
+            post(&igo, "/api/disclosures", disclosure("regulators")),
+            "disclose",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "[{name}] {made}");
+        let (status, listed) = send(
+            http.get(format!("{base}/api/rights/people/{person_id}/disclosures"))
+                .bearer_auth(&igo)
+                .header("x-hearth-purpose", "information_rights"),
+            "list",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {listed}");
+        assert_eq!(listed[0]["recipient"], "regulators", "[{name}] {listed}");
+
         let path = format!("/api/rights/requests/{id}/rectification");
         let (status, bad) = send(
             post(
@@ -507,6 +538,11 @@ async fn a_rectification_is_made_and_its_history_read_through_the_api() {
         assert_eq!(status, StatusCode::OK, "[{name}] {done}");
         assert_eq!(
             done["corrections"][0]["field"], "given_name",
+            "[{name}] {done}"
+        );
+        assert_eq!(
+            done["notify"].as_array().map(Vec::len),
+            Some(1),
             "[{name}] {done}"
         );
         let (status, history) = send(

@@ -13,8 +13,8 @@ use hearth_core::records::{
 };
 use hearth_core::retention::{HoldScope, NewHold};
 use hearth_core::rights::{
-    Channel, Decision, Erasure, ErasureStatus, Ground, ItemKind, NewRightsRequest, Outcome,
-    Override, RequestKind, RequestStatus, Requester,
+    Channel, Decision, Erasure, ErasureStatus, Ground, ItemKind, NewDisclosure, NewRightsRequest,
+    Outcome, Override, RequestKind, RequestStatus, Requester,
 };
 use hearth_service::access::{ConsentInput, StaffInput};
 use hearth_service::retention::MediaStore;
@@ -298,6 +298,28 @@ async fn erasure_keeps_what_must_be_kept_and_erases_the_rest_after_approval() {
             record_id: held_video,
         })
         .await;
+        // The recording went to the safeguarding board earlier: the letter says they are told.
+        let safeguarding = w.dpo.clone().for_purpose("safeguarding");
+        let to_board = NewDisclosure {
+            person_id: asker,
+            recipient: "safeguarding_bodies".into(),
+            record_type: Some("video_recording".into()),
+            record_id: Some(video),
+            disclosed_on: date(2026, 11, 19),
+            what: "The recording of the call".into(),
+            reason: "Adult safeguarding referral".into(),
+        };
+        let wrong = NewDisclosure {
+            recipient: "utility_companies".into(),
+            ..to_board.clone()
+        };
+        assert!(matches!(
+            h.record_disclosure(&safeguarding, &wrong).await,
+            Err(ServiceError::Invalid(_))
+        ));
+        h.record_disclosure(&safeguarding, &to_board)
+            .await
+            .unwrap_or_else(|e| panic!("disclosure: {e}"));
         let request = w.erasure_request(asker).await;
 
         // Carrying out before approval, and approval by anyone but the DPO, are refused.
@@ -419,6 +441,12 @@ async fn erasure_keeps_what_must_be_kept_and_erases_the_rest_after_approval() {
             "{letter}"
         );
         assert!(!letter.contains("Chidi"));
+        let board = h
+            .register()
+            .recipient("safeguarding_bodies")
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        assert!(letter.contains(&format!("- {board}")), "{letter}");
         assert!(matches!(
             h.execute_erasure(&w.igo, request).await,
             Err(ServiceError::Conflict(_))
@@ -591,11 +619,37 @@ async fn rectification_corrects_the_record_and_keeps_the_previous_value() {
             h.rectify(&w.igo, request, &input("Okafor-Bello", 7)).await,
             Err(ServiceError::Conflict(_))
         ));
+        h.record_disclosure(
+            &w.dpo.clone().for_purpose("safeguarding"),
+            &NewDisclosure {
+                person_id: person,
+                recipient: "police".into(),
+                record_type: None,
+                record_id: None,
+                disclosed_on: date(2026, 11, 2),
+                what: "Name and address".into(),
+                reason: "Police request under DPA 2018 Sch 2 para 2".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         let done = h
             .rectify(&w.igo, request, &input("Okafor-Bello", 1))
             .await
             .unwrap_or_else(|e| panic!("rectify: {e}"));
         assert_eq!(done.person.fields.family_name, "Okafor-Bello");
+        assert_eq!(
+            done.notify.len(),
+            1,
+            "the police are told: {:?}",
+            done.notify
+        );
+        let listed = h
+            .disclosures(&w.igo, person)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].what.as_deref(), Some("Name and address"));
         let history = h
             .corrections(&w.dpo, person)
             .await

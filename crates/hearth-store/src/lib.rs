@@ -9,6 +9,7 @@
 mod access;
 mod backend;
 mod dialect;
+mod disclosure;
 mod erasure;
 mod error;
 mod postgres;
@@ -26,6 +27,7 @@ mod sql;
 mod sqlite;
 
 pub use access::AccessStore;
+pub use disclosure::DisclosureStore;
 pub use erasure::{ErasureExecution, ErasureOutcome, ErasureStore, ErasureTargets};
 pub use error::StoreError;
 pub use postgres::PgStore;
@@ -94,6 +96,7 @@ pub trait Store:
     + ErasureStore
     + ReleaseStore
     + RectificationStore
+    + DisclosureStore
     + Send
     + Sync
 {

@@ -143,4 +143,5 @@ crate::rights::impl_rights_store!(PgStore, Postgres);
 crate::erasure::impl_erasure_store!(PgStore, Postgres);
 crate::release::impl_release_store!(PgStore);
 crate::rectification::impl_rectification_store!(PgStore);
+crate::disclosure::impl_disclosure_store!(PgStore);
 crate::raw_filed::impl_raw_filed!(PgStore);

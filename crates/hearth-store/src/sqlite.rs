@@ -126,4 +126,5 @@ crate::rights::impl_rights_store!(SqliteStore, Sqlite);
 crate::erasure::impl_erasure_store!(SqliteStore, Sqlite);
 crate::release::impl_release_store!(SqliteStore);
 crate::rectification::impl_rectification_store!(SqliteStore);
+crate::disclosure::impl_disclosure_store!(SqliteStore);
 crate::raw_filed::impl_raw_filed!(SqliteStore);

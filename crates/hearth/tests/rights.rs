@@ -240,6 +240,12 @@ async fn an_erasure_is_prepared_approved_and_carried_out_from_the_console() {
             "{url}: {out}{err}"
         );
 
+        let (ok, out, err) = run(&["rights", "disclosures", &person]);
+        assert!(
+            ok && out.trim() == "[]",
+            "{url}: no disclosures yet: {out}{err}"
+        );
+
         let (ok, out, err) = run(&["rights", "erasure", "prepare", &id]);
         assert!(
             ok && out.contains("proposed (version 1)"),

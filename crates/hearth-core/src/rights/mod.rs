@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod disclosure;
 pub mod erasure;
 pub mod rectification;
 pub mod release;
@@ -11,6 +12,7 @@ pub mod supplementary;
 
 pub use calendar::{BankHolidays, Division, SHIPPED_BANK_HOLIDAYS};
 pub use clock::{ClockFacts, ClockState, Pause, Prerequisite, clock_state};
+pub use disclosure::{Disclosure, NewDisclosure};
 pub use erasure::{
     Decision, Erasure, ErasureItem, ErasureStatus, Ground, ItemKind, Override, Proposal,
     RecordFacts, apply_overrides, erasure_letter, propose, settle_person_items,

@@ -1,6 +1,7 @@
 //! Route handlers, one file per resource.
 
 pub mod contacts;
+pub mod disclosures;
 pub mod erasure;
 pub mod households;
 pub mod people;

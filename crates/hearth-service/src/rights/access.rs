@@ -66,6 +66,8 @@ pub struct AccessBundle {
     pub consents: Vec<ConsentRecord>,
     pub requests: Vec<RightsRequest>,
     pub access_log: Vec<AccessLogEntry>,
+    /// Each disclosure of the person's data outside the council: to whom, when, what, why.
+    pub disclosures: Vec<hearth_core::rights::Disclosure>,
     pub supplementary: SupplementaryInformation,
     pub withheld: Vec<Withheld>,
     #[schema(value_type = String, format = DateTime)]
@@ -208,9 +210,9 @@ impl Hearth {
                 record_type: e.event.record_type,
             })
             .collect();
-        // Hearth keeps no register of disclosures to named recipients yet, so none is marked
-        // as disclosed; the recipients the register names for each purpose are all listed.
-        let supplementary = supplementary_information(&self.register, &record_types, &[]);
+        let disclosures = self.store.disclosures_of(person_id).await?;
+        let disclosed: Vec<String> = disclosures.iter().map(|d| d.recipient.clone()).collect();
+        let supplementary = supplementary_information(&self.register, &record_types, &disclosed);
 
         let bundle = AccessBundle {
             person,
@@ -221,6 +223,7 @@ impl Hearth {
             consents,
             requests,
             access_log,
+            disclosures,
             supplementary,
             withheld,
             compiled_at: self.now(),

@@ -91,7 +91,7 @@ fn rows_of(value: &Value) -> Vec<Vec<(String, String)>> {
 fn sections(bundle: &AccessBundle) -> Result<Vec<Section>, String> {
     let json = |v: serde_json::Result<Value>| v.map_err(|e| format!("rendering the bundle: {e}"));
     let s = &bundle.supplementary;
-    let parts: [(&str, &'static str, &'static str, Value); 14] = [
+    let parts: [(&str, &'static str, &'static str, Value); 15] = [
         (
             "person",
             "Your record",
@@ -139,6 +139,12 @@ fn sections(bundle: &AccessBundle) -> Result<Vec<Section>, String> {
             "Who used your record",
             "Each time someone used your record: when, their reference, why, and what they did.",
             json(serde_json::to_value(&bundle.access_log))?,
+        ),
+        (
+            "disclosures",
+            "Who we gave it to",
+            "Each time we gave your information to an organisation outside the council: to whom, when, what and why.",
+            json(serde_json::to_value(&bundle.disclosures))?,
         ),
         (
             "withheld",

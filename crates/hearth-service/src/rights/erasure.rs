@@ -168,7 +168,14 @@ impl Hearth {
         }
         let targets = self.erasure_targets(&erasure).await?;
         let today = self.today();
-        let letter = erasure_letter(request.received_on, request.id, &erasure.items, &[]);
+        let erased_ids: BTreeSet<Uuid> = erasure.erased().map(|i| i.record_id).collect();
+        let person_data_erased = targets.erase_person || targets.clear_equality;
+        let disclosures = self.store.disclosures_of(erasure.person_id).await?;
+        let notified = self.recipient_names(disclosures.iter().filter(|d| match d.record_id {
+            Some(id) => erased_ids.contains(&id),
+            None => person_data_erased,
+        }));
+        let letter = erasure_letter(request.received_on, request.id, &erasure.items, &notified);
         let kept: Vec<&ErasureItem> = erasure
             .items
             .iter()

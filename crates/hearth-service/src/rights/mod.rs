@@ -4,6 +4,7 @@
 
 mod access;
 mod archive;
+mod disclosure;
 mod erasure;
 mod rectification;
 mod release;

@@ -23,6 +23,9 @@ pub struct RectificationInput {
 pub struct RectificationDone {
     pub person: Person,
     pub corrections: Vec<Correction>,
+    /// Recipients of earlier disclosures of the person record, to tell of the correction
+    /// (Art 19).
+    pub notify: Vec<String>,
 }
 
 impl Hearth {
@@ -82,9 +85,14 @@ impl Hearth {
             .rectify_person(&person, input.version, &corrections, &event)
             .await?;
         tracing::info!(request = %request_id, fields = corrections.len(), "person record rectified");
+        let disclosures = self.store.disclosures_of(person.id).await?;
+        let notify = self.recipient_names(disclosures.iter().filter(|d| {
+            d.record_type.is_none() || d.record_type.as_deref() == Some("person_record")
+        }));
         Ok(RectificationDone {
             person,
             corrections,
+            notify,
         })
     }
 

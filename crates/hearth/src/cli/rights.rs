@@ -128,6 +128,9 @@ pub enum RightsCommand {
     },
     /// Every correction made to a person's record, with the previous values, as JSON.
     Corrections { person: Uuid },
+    /// Every disclosure of a person's data outside the council, as JSON. (Disclosures are
+    /// recorded by the staff who make them, through the API.)
+    Disclosures { person: Uuid },
     /// An access request's response: review the bundle, release it by a single-use link.
     #[command(subcommand)]
     Access(AccessCommand),
@@ -428,6 +431,10 @@ pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
                 eprintln!("corrected {} (the previous value is kept)", c.field);
             }
             print_json(&done.person)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::Disclosures { person } => {
+            print_json(&hearth.disclosures(&operator, person).await?)?;
             return Ok(ExitCode::SUCCESS);
         }
         RightsCommand::Corrections { person } => {
