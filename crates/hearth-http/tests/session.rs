@@ -368,6 +368,49 @@ async fn the_access_log_consent_and_restriction_endpoints_work_over_http() {
             "the refusal names the policy: {body}"
         );
 
+        // Lifting needs the day the person was told; with it, the restriction goes.
+        let lift = |body: Value| {
+            call(
+                reqwest::Method::PUT,
+                format!("/api/people/{id}/restriction"),
+                &dpo,
+                "information_rights",
+            )
+            .json(&body)
+            .send()
+        };
+        let (status, body) = status_and_body(
+            lift(json!({"active": false, "reason": "address verified"}))
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}] {body}",
+            s.name
+        );
+        assert_eq!(body["fields"][0]["field"], "told_on", "[{}] {body}", s.name);
+        let today = hearth_core::retention::uk_date(hearth_core::clock::Clock::now(
+            &hearth_core::clock::SystemClock,
+        ));
+        let (status, body) = status_and_body(
+            lift(json!({"active": false, "reason": "address verified", "told_on": today.to_string()}))
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await;
+        assert_eq!(
+            (status, body["restricted"].clone()),
+            (StatusCode::OK, json!(false)),
+            "[{}] {body}",
+            s.name
+        );
+        restrict(true, "accuracy contested again", &dpo)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
         let (status, body) = status_and_body(
             call(
                 reqwest::Method::POST,

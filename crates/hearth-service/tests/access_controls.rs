@@ -281,12 +281,12 @@ async fn restriction_and_objection_are_enforced_by_the_gate() {
 
         assert!(refused(
             hearth
-                .set_control(&cso, person, Control::Restriction, true, "asked")
+                .set_control(&cso, person, Control::Restriction, true, "asked", None)
                 .await
         ));
         assert!(matches!(
             hearth
-                .set_control(&dpo, person, Control::Restriction, true, "  ")
+                .set_control(&dpo, person, Control::Restriction, true, "  ", None)
                 .await,
             Err(ServiceError::Invalid(_))
         ));
@@ -297,6 +297,7 @@ async fn restriction_and_objection_are_enforced_by_the_gate() {
                 Control::Restriction,
                 true,
                 "accuracy of the address contested (Art 18(1)(a))",
+                None,
             )
             .await
             .unwrap_or_else(|e| panic!("{}: restrict: {e}", db.name));
@@ -310,6 +311,28 @@ async fn restriction_and_objection_are_enforced_by_the_gate() {
             hearth.get_person(&dpo, person).await.is_ok(),
             "storage only, but the DPO handles it"
         );
+        // Lifting needs the day the person was told, and that day cannot be ahead.
+        let tomorrow = hearth.today().tomorrow().unwrap_or_else(|e| panic!("{e}"));
+        for told_on in [None, Some(tomorrow)] {
+            assert!(
+                matches!(
+                    hearth
+                        .set_control(
+                            &dpo,
+                            person,
+                            Control::Restriction,
+                            false,
+                            "verified",
+                            told_on
+                        )
+                        .await,
+                    Err(ServiceError::Invalid(_))
+                ),
+                "{}: lifting with told_on {told_on:?}",
+                db.name
+            );
+        }
+        assert!(refused(hearth.get_person(&officer, person).await));
         hearth
             .set_control(
                 &dpo,
@@ -317,6 +340,7 @@ async fn restriction_and_objection_are_enforced_by_the_gate() {
                 Control::Restriction,
                 false,
                 "address verified; resident told by letter before lifting",
+                Some(hearth.today()),
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -335,6 +359,7 @@ async fn restriction_and_objection_are_enforced_by_the_gate() {
                 Control::Objection,
                 true,
                 "objects to marketing calls",
+                None,
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -355,7 +380,7 @@ async fn restriction_and_objection_are_enforced_by_the_gate() {
         assert!(controls.objected && !controls.restricted);
         assert!(matches!(
             hearth
-                .set_control(&dpo, Uuid::now_v7(), Control::Objection, true, "x")
+                .set_control(&dpo, Uuid::now_v7(), Control::Objection, true, "x", None)
                 .await,
             Err(ServiceError::NotFound(_))
         ));
@@ -545,6 +570,7 @@ async fn restricting_a_tenant_restricts_their_household_and_tenancy_and_logs_the
                 Control::Restriction,
                 true,
                 "accuracy contested",
+                None,
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));

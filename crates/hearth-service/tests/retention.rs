@@ -194,6 +194,7 @@ async fn the_seed_schedules_run_as_the_clock_moves_and_holds_win() {
                 Control::Restriction,
                 true,
                 "accuracy contested by the resident",
+                None,
             )
             .await
             .unwrap_or_else(|e| panic!("restrict: {e}"));

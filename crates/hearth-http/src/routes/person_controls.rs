@@ -201,8 +201,12 @@ async fn get_controls(
 pub struct ControlChange {
     /// `true` to set, `false` to lift.
     pub active: bool,
-    /// Why; for lifting a restriction, that the person was told first.
+    /// Why; for closing an objection, the compelling grounds.
     pub reason: String,
+    /// For lifting a restriction: the day the person was told (required, not after today).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub told_on: Option<jiff::civil::Date>,
 }
 
 async fn change(
@@ -213,7 +217,14 @@ async fn change(
     change: ControlChange,
 ) -> Result<Json<Controls>, ApiError> {
     let controls = hearth
-        .set_control(caller, id, control, change.active, &change.reason)
+        .set_control(
+            caller,
+            id,
+            control,
+            change.active,
+            &change.reason,
+            change.told_on,
+        )
         .await?;
     Ok(Json(controls.into()))
 }

@@ -153,7 +153,8 @@ impl Hearth {
 
     /// Sets or lifts a restriction or an objection. The reason is kept in the audit log: for
     /// a restriction, why (accuracy contested, unlawful, needed for a claim, objection pending);
-    /// for lifting it, that the person was told first.
+    /// for closing an objection, the compelling grounds. Lifting a restriction needs the day
+    /// the person was told, which cannot be after today (Art 18(3): told before it is lifted).
     pub async fn set_control(
         &self,
         caller: &Caller,
@@ -161,15 +162,30 @@ impl Hearth {
         control: Control,
         on: bool,
         reason: &str,
+        told_on: Option<jiff::civil::Date>,
     ) -> Result<PersonControls> {
         self.require_admin(caller, AdminAction::ManageRights)
             .await?;
+        let mut errors = hearth_core::FieldErrors::new();
         if reason.trim().is_empty() {
-            return Err(ServiceError::field(
+            errors.add(
                 "reason",
-                "is required: say why, and for lifting a restriction that the person was told",
-            ));
+                "is required: say why (for closing an objection, the compelling grounds)",
+            );
         }
+        let lifting_restriction = control == Control::Restriction && !on;
+        match told_on {
+            None if lifting_restriction => errors.add(
+                "told_on",
+                "give the day the person was told: a restriction is lifted only after telling them (Art 18(3))",
+            ),
+            Some(day) if day > self.today() => errors.add(
+                "told_on",
+                "cannot be in the future: tell the person first, then lift the restriction",
+            ),
+            _ => {}
+        }
+        errors.finish(()).map_err(ServiceError::Invalid)?;
         self.require_person(person_id).await?;
         let mut controls = self
             .store
@@ -184,7 +200,10 @@ impl Hearth {
         let mut event = self.event(caller, control.event(on).to_string());
         event.person_ids = vec![person_id];
         event.fields = vec!["restricted".to_string(), "objected".to_string()];
-        event.reason = Some(reason.trim().to_string());
+        event.reason = Some(match told_on {
+            Some(day) => format!("{}; the person was told on {day}", reason.trim()),
+            None => reason.trim().to_string(),
+        });
         self.store
             .set_person_flags(
                 person_id,
