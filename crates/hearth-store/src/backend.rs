@@ -21,26 +21,55 @@ macro_rules! bind_params {
 }
 pub(crate) use bind_params;
 
-/// `WHERE` clauses for each search, in PostgreSQL dialect. A NULL parameter means "any".
-pub const PEOPLE_FILTER: &str = "($1::text IS NULL OR name_search LIKE $1::text) \
-     AND ($2::text IS NULL OR postcode = $2::text) \
-     AND ($3::text IS NULL OR ni_index = $3::text) \
-     AND ($4::text IS NULL OR external_ref = $4::text) \
-     AND ($5::text IS NULL OR id IN (SELECT hm.person_id FROM household_members hm \
-          JOIN tenancies t ON t.household_id = hm.household_id \
-          JOIN properties pr ON pr.id = t.property_id WHERE pr.uprn = $5::text))";
-pub const PROPERTY_FILTER: &str = "($1::text IS NULL OR uprn = $1::text) \
-     AND ($2::text IS NULL OR postcode = $2::text) \
-     AND ($3::text IS NULL OR address_search LIKE $3::text)";
-pub const HOUSEHOLD_FILTER: &str = "($1::text IS NULL OR name_search LIKE $1::text) \
-     AND ($2::text IS NULL OR external_ref = $2::text) \
-     AND ($3::text IS NULL OR id IN (SELECT household_id FROM household_members WHERE person_id = $3::uuid))";
-pub const TENANCY_FILTER: &str = "($1::text IS NULL OR household_id = $1::uuid) \
-     AND ($2::text IS NULL OR property_id = $2::uuid) \
-     AND ($3::text IS NULL OR property_id IN (SELECT id FROM properties WHERE uprn = $3::text)) \
-     AND ($4::text IS NULL OR (start_date <= $4::date AND (end_date IS NULL OR end_date >= $4::date)))";
-pub const CONTACT_FILTER: &str =
-    "($1::text IS NULL OR person_id = $1::uuid) AND ($2::text IS NULL OR channel = $2::text)";
+/// The conditions of each search, in PostgreSQL dialect: condition `k` uses placeholder `$k`,
+/// and applies only when its parameter is given (see [`where_given`]).
+pub const PEOPLE_FILTER: &[&str] = &[
+    "name_search LIKE $1::text",
+    "postcode = $2::text",
+    "ni_index = $3::text",
+    "external_ref = $4::text",
+    "id IN (SELECT hm.person_id FROM household_members hm \
+     JOIN tenancies t ON t.household_id = hm.household_id \
+     JOIN properties pr ON pr.id = t.property_id WHERE pr.uprn = $5::text)",
+];
+pub const PROPERTY_FILTER: &[&str] = &[
+    "uprn = $1::text",
+    "postcode = $2::text",
+    "address_search LIKE $3::text",
+];
+pub const HOUSEHOLD_FILTER: &[&str] = &[
+    "name_search LIKE $1::text",
+    "external_ref = $2::text",
+    "id IN (SELECT household_id FROM household_members WHERE person_id = $3::uuid)",
+];
+pub const TENANCY_FILTER: &[&str] = &[
+    "household_id = $1::uuid",
+    "property_id = $2::uuid",
+    "property_id IN (SELECT id FROM properties WHERE uprn = $3::text)",
+    "start_date <= $4::date AND (end_date IS NULL OR end_date >= $4::date)",
+];
+pub const CONTACT_FILTER: &[&str] = &["person_id = $1::uuid", "channel = $2::text"];
+
+/// A search's `WHERE` clause: the conditions whose parameter is given, joined by `AND` and
+/// renumbered in order, with those parameters. Leaving the others out (rather than writing
+/// `$k IS NULL OR ...`) is what lets each search use the index for what it filters on: neither
+/// SQLite nor PostgreSQL's generic plans use an index under such an `OR`.
+pub fn where_given(conditions: &[&str], params: Vec<Param>) -> (String, Vec<Param>) {
+    let mut clauses = Vec::new();
+    let mut given = Vec::new();
+    for (i, (condition, param)) in conditions.iter().zip(params).enumerate() {
+        if param.is_null() {
+            continue;
+        }
+        given.push(param);
+        clauses.push(condition.replace(&format!("${}::", i + 1), &format!("${}::", given.len())));
+    }
+    if clauses.is_empty() {
+        ("1 = 1".to_string(), given)
+    } else {
+        (clauses.join(" AND "), given)
+    }
+}
 
 /// The filter's parameters; `ni_index` is the blind index of the NI number searched for.
 pub fn person_filter(q: &crate::PersonQuery, ni_index: Option<String>) -> Vec<Param> {
@@ -249,7 +278,7 @@ macro_rules! impl_store {
             async fn page_of<R>(
                 &self,
                 table: &crate::sql::Table,
-                filter: &str,
+                conditions: &[&str],
                 params: Vec<Param>,
                 order: &str,
                 page: crate::Page,
@@ -257,6 +286,7 @@ macro_rules! impl_store {
             where
                 R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
             {
+                let (filter, params) = crate::backend::where_given(conditions, params);
                 let n = params.len();
                 let count_sql = self.sql(&format!("SELECT count(*) FROM {} WHERE {filter}", table.name));
                 let total: i64 = bind_params!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), params.clone())
@@ -821,3 +851,44 @@ macro_rules! impl_store {
     };
 }
 pub(crate) use impl_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: Option<&str>) -> Param {
+        Param::Text(value.map(str::to_string))
+    }
+
+    #[test]
+    fn only_given_conditions_are_kept_and_renumbered() {
+        let (sql, params) = where_given(
+            TENANCY_FILTER,
+            vec![
+                text(None),
+                text(Some("p")),
+                text(None),
+                text(Some("2026-11-22")),
+            ],
+        );
+        assert_eq!(
+            sql,
+            "property_id = $1::uuid AND start_date <= $2::date AND (end_date IS NULL OR end_date >= $2::date)"
+        );
+        let values: Vec<String> = params
+            .iter()
+            .map(|p| match p {
+                Param::Text(v) => v.clone().unwrap_or_default(),
+                Param::Int(v) => v.unwrap_or_default().to_string(),
+            })
+            .collect();
+        assert_eq!(values, ["p", "2026-11-22"]);
+    }
+
+    #[test]
+    fn no_condition_given_matches_everything() {
+        let (sql, params) = where_given(CONTACT_FILTER, vec![text(None), text(None)]);
+        assert_eq!(sql, "1 = 1");
+        assert!(params.is_empty());
+    }
+}

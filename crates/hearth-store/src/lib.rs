@@ -15,6 +15,7 @@ mod error;
 mod postgres;
 mod query;
 mod raw_filed;
+mod raw_holdings;
 mod rectification;
 mod release;
 mod retention;
@@ -36,6 +37,7 @@ pub use query::{
     TenancyQuery,
 };
 pub use raw_filed::RawFiled;
+pub use raw_holdings::RawHoldings;
 pub use rectification::RectificationStore;
 pub use release::ReleaseStore;
 pub use retention::{

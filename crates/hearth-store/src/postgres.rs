@@ -145,3 +145,4 @@ crate::release::impl_release_store!(PgStore);
 crate::rectification::impl_rectification_store!(PgStore);
 crate::disclosure::impl_disclosure_store!(PgStore);
 crate::raw_filed::impl_raw_filed!(PgStore);
+crate::raw_holdings::impl_raw_holdings!(PgStore);

@@ -171,6 +171,11 @@ pub trait RetentionStore: Send + Sync {
     ) -> Result<Vec<FiledRecord>>;
     async fn insert_media(&self, media: &MediaObject, audit: &AuditEvent) -> Result<()>;
     async fn media_of(&self, record_id: Uuid) -> Result<Vec<MediaObject>>;
+    /// The media objects of each of these records, by record (records without any left out).
+    async fn media_of_records(
+        &self,
+        record_ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, Vec<MediaObject>>>;
     /// Seals media bytes under a person's data key, bound to the object key.
     async fn seal_media(&self, person_id: Uuid, object_key: &str, bytes: &[u8]) -> Result<Vec<u8>>;
     async fn open_media(&self, person_id: Uuid, object_key: &str, sealed: &[u8])
@@ -181,14 +186,6 @@ pub trait RetentionStore: Send + Sync {
     async fn lift_hold(&self, id: Uuid, lift: &HoldLift, audit: &AuditEvent) -> Result<bool>;
     async fn get_hold(&self, id: Uuid) -> Result<Option<LegalHold>>;
     async fn list_holds(&self, active_only: bool) -> Result<Vec<LegalHold>>;
-    /// The active holds that cover a record: on it, its type, its case, or anyone it concerns.
-    async fn holds_covering(
-        &self,
-        record_type: &str,
-        record_id: Uuid,
-        person_ids: &[Uuid],
-        case_ref: Option<&str>,
-    ) -> Result<Vec<LegalHold>>;
 
     /// The next `limit` records a sweep selects, after `after` in id order.
     async fn sweep_candidates(

@@ -381,13 +381,16 @@ macro_rules! impl_retention_store {
             }
 
             async fn list_filed_records(&self, record_type: Option<&str>, person_id: Option<uuid::Uuid>, limit: i64) -> crate::Result<Vec<hearth_core::records::FiledRecord>> {
+                let (filter, params) = crate::backend::where_given(
+                    &["record_type = $1::text", "person_id = $2::uuid"],
+                    vec![Param::Text(record_type.map(str::to_string)), Param::Text(person_id.map(|p| p.to_string()))],
+                );
                 let sql = self.sql(&format!(
-                    "SELECT {} FROM filed_records WHERE ($1::text IS NULL OR record_type = $1::text) AND ($2::text IS NULL OR person_id::text = $2::text) ORDER BY created_at DESC, id LIMIT $3",
-                    crate::retention_body::FILED_COLUMNS
+                    "SELECT {} FROM filed_records WHERE {filter} ORDER BY created_at DESC, id LIMIT ${}",
+                    crate::retention_body::FILED_COLUMNS,
+                    params.len() + 1
                 ));
-                let rows: Vec<crate::retention_body::FiledRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(record_type)
-                    .bind(person_id.map(|p| p.to_string()))
+                let rows: Vec<crate::retention_body::FiledRow> = bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), params)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
@@ -421,6 +424,26 @@ macro_rules! impl_retention_store {
                 let sql = self.sql(&format!("SELECT {} FROM record_media WHERE record_id = $1::uuid ORDER BY created_at, id", crate::retention_body::MEDIA_COLUMNS));
                 let rows: Vec<crate::retention_body::MediaRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(record_id.to_string()).fetch_all(&self.pool).await?;
                 rows.into_iter().map(crate::retention_body::media_from).collect()
+            }
+
+            async fn media_of_records(&self, record_ids: &[uuid::Uuid]) -> crate::Result<std::collections::HashMap<uuid::Uuid, Vec<hearth_core::records::MediaObject>>> {
+                let mut out: std::collections::HashMap<uuid::Uuid, Vec<hearth_core::records::MediaObject>> = std::collections::HashMap::new();
+                for chunk in record_ids.chunks(500) {
+                    let sql = self.sql(&format!(
+                        "SELECT {} FROM record_media WHERE record_id IN ({}) ORDER BY created_at, id",
+                        crate::retention_body::MEDIA_COLUMNS,
+                        crate::erasure::uuid_slots(1, chunk.len())
+                    ));
+                    let mut q = sqlx::query_as::<_, crate::retention_body::MediaRow>(sqlx::AssertSqlSafe(sql.as_str()));
+                    for id in chunk {
+                        q = q.bind(id.to_string());
+                    }
+                    for row in q.fetch_all(&self.pool).await? {
+                        let media = crate::retention_body::media_from(row)?;
+                        out.entry(media.record_id).or_default().push(media);
+                    }
+                }
+                Ok(out)
             }
 
             async fn seal_media(&self, person_id: uuid::Uuid, object_key: &str, bytes: &[u8]) -> crate::Result<Vec<u8>> {
@@ -488,22 +511,6 @@ macro_rules! impl_retention_store {
                 ));
                 let rows: Vec<crate::retention_body::HoldRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(i64::from(active_only)).fetch_all(&self.pool).await?;
                 rows.into_iter().map(crate::retention_body::hold_from).collect()
-            }
-
-            async fn holds_covering(&self, record_type: &str, record_id: uuid::Uuid, person_ids: &[uuid::Uuid], case_ref: Option<&str>) -> crate::Result<Vec<hearth_core::retention::LegalHold>> {
-                let mut out = Vec::new();
-                for hold in self.list_holds(true).await? {
-                    let covers = match &hold.scope {
-                        hearth_core::retention::HoldScope::Person { person_id } => person_ids.contains(person_id),
-                        hearth_core::retention::HoldScope::Case { case_ref: held } => case_ref == Some(held.as_str()),
-                        hearth_core::retention::HoldScope::Record { record_id: held, .. } => *held == record_id,
-                        hearth_core::retention::HoldScope::RecordType { record_type: held } => held == record_type,
-                    };
-                    if covers {
-                        out.push(hold);
-                    }
-                }
-                Ok(out)
             }
 
             async fn sweep_candidates(&self, sweep: &crate::retention::Sweep, selection: crate::retention::Selection, after: Option<uuid::Uuid>, limit: i64) -> crate::Result<Vec<crate::retention::Candidate>> {

@@ -410,20 +410,29 @@ macro_rules! impl_rights_store {
             }
 
             async fn list_rights_requests(&self, query: &crate::rights::RequestQuery, limit: i64) -> crate::Result<Vec<hearth_core::rights::RightsRequest>> {
+                use crate::rows::Param;
+                let flag = |on: bool| Param::Text(on.then(|| "yes".to_string()));
+                let (filter, params) = crate::backend::where_given(
+                    &[
+                        "person_id = $1::uuid",
+                        "status = 'open' AND $2::text = 'yes'",
+                        "status = 'open' AND due_on <= $3::date",
+                        "status = 'open' AND due_on IS NULL AND $4::text = 'yes'",
+                    ],
+                    vec![
+                        Param::Text(query.person_id.map(|p| p.to_string())),
+                        flag(query.open_only),
+                        Param::Text(query.due_by.map(|d| d.to_string())),
+                        flag(query.waiting_only),
+                    ],
+                );
                 let sql = self.sql(&format!(
-                    "SELECT {} FROM rights_requests \
-                     WHERE ($1::uuid IS NULL OR person_id = $1::uuid) \
-                       AND ($2 = 0 OR status = 'open') \
-                       AND ($3::date IS NULL OR (status = 'open' AND due_on <= $3::date)) \
-                       AND ($4 = 0 OR (status = 'open' AND due_on IS NULL)) \
-                     ORDER BY due_on IS NULL, due_on, received_on, id LIMIT $5",
-                    crate::rights::REQUEST_COLUMNS
+                    "SELECT {} FROM rights_requests WHERE {filter} \
+                     ORDER BY due_on IS NULL, due_on, received_on, id LIMIT ${}",
+                    crate::rights::REQUEST_COLUMNS,
+                    params.len() + 1
                 ));
-                let rows: Vec<crate::rights::RequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(query.person_id.map(|p| p.to_string()))
-                    .bind(i64::from(query.open_only))
-                    .bind(query.due_by.map(|d| d.to_string()))
-                    .bind(i64::from(query.waiting_only))
+                let rows: Vec<crate::rights::RequestRow> = crate::backend::bind_params!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), params)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;

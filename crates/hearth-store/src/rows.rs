@@ -21,6 +21,10 @@ pub enum Param {
 }
 
 impl Param {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Text(None) | Self::Int(None))
+    }
+
     /// The value in PostgreSQL COPY text format: `\N` for NULL, with backslash, tab and line
     /// breaks escaped.
     pub fn copy_text(&self, out: &mut String) {

@@ -294,6 +294,21 @@ pub const RECORD_MEDIA: Table = Table {
     ],
 };
 
+/// Consents as the bulk insert writes them (the rights benchmark's load).
+pub const CONSENTS: Table = Table {
+    name: "consents",
+    columns: &[
+        ("id", "uuid"),
+        ("person_id", "uuid"),
+        ("purpose", "text"),
+        ("granted", "boolean"),
+        ("wording", "text"),
+        ("wording_version", "text"),
+        ("recorded_by", "text"),
+        ("at", "timestamptz"),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

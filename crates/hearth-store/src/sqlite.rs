@@ -128,3 +128,4 @@ crate::release::impl_release_store!(SqliteStore);
 crate::rectification::impl_rectification_store!(SqliteStore);
 crate::disclosure::impl_disclosure_store!(SqliteStore);
 crate::raw_filed::impl_raw_filed!(SqliteStore);
+crate::raw_holdings::impl_raw_holdings!(SqliteStore);

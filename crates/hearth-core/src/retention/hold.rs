@@ -159,6 +159,25 @@ impl LegalHold {
         self.lifted.is_none()
     }
 
+    /// Whether the hold names a record: the record itself, its type, its case, or anyone it
+    /// concerns.
+    pub fn covers(
+        &self,
+        record_type: &str,
+        record_id: Uuid,
+        person_ids: &[Uuid],
+        case_ref: Option<&str>,
+    ) -> bool {
+        match &self.scope {
+            HoldScope::Person { person_id } => person_ids.contains(person_id),
+            HoldScope::Case { case_ref: held } => case_ref == Some(held.as_str()),
+            HoldScope::Record {
+                record_id: held, ..
+            } => *held == record_id,
+            HoldScope::RecordType { record_type: held } => held == record_type,
+        }
+    }
+
     /// An active hold whose review date has passed: reported until someone reviews it.
     pub fn review_overdue(&self, today: Date) -> bool {
         self.is_active() && self.review_on < today

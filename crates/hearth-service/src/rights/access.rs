@@ -174,14 +174,16 @@ impl Hearth {
             record_types.push("contact_log".into());
         }
 
-        let mut records = Vec::new();
-        for record in self
+        let filed = self
             .store
             .list_filed_records(None, Some(person_id), 100_000)
-            .await?
-        {
+            .await?;
+        let ids: Vec<Uuid> = filed.iter().map(|r| r.id).collect();
+        let mut media = self.store.media_of_records(&ids).await?;
+        let mut records = Vec::with_capacity(filed.len());
+        for record in filed {
             record_types.push(record.fields.record_type.clone());
-            let media = self.store.media_of(record.id).await?;
+            let media = media.remove(&record.id).unwrap_or_default();
             records.push(RecordPart { record, media });
         }
 

@@ -292,11 +292,17 @@ impl Hearth {
             items.push(item);
         }
 
+        let holds = self.store.list_holds(true).await?;
+        let held = |record_type: &str, record_id: Uuid, case_ref: Option<&str>| {
+            holds
+                .iter()
+                .filter(|h| h.covers(record_type, record_id, &[pid], case_ref))
+                .map(|h| h.review_on)
+                .min()
+        };
         let households = self.households_of(pid).await?;
         for household in &households {
-            let held = self
-                .hold_review(pid, "household", household.id, None)
-                .await?;
+            let held = held("household", household.id, None);
             for m in household
                 .members
                 .iter()
@@ -322,9 +328,7 @@ impl Hearth {
         let contacts =
             super::access::all_pages(|page| self.store.list_contacts(&contact_query, page)).await?;
         for contact in contacts {
-            let held = self
-                .hold_review(pid, "contact_log", contact.id, None)
-                .await?;
+            let held = held("contact_log", contact.id, None);
             let facts = self.facts("contact_log", Some(uk_date(contact.created_at)), held);
             items.push(self.item(
                 ItemKind::Contact,
@@ -341,20 +345,15 @@ impl Hearth {
             ));
         }
 
-        for record in self
+        let filed = self
             .store
             .list_filed_records(None, Some(pid), 100_000)
-            .await?
-        {
+            .await?;
+        let ids: Vec<Uuid> = filed.iter().map(|r| r.id).collect();
+        let media = self.store.media_of_records(&ids).await?;
+        for record in filed {
             let record_type = record.fields.record_type.clone();
-            let held = self
-                .hold_review(
-                    pid,
-                    &record_type,
-                    record.id,
-                    record.fields.case_ref.as_deref(),
-                )
-                .await?;
+            let held = held(&record_type, record.id, record.fields.case_ref.as_deref());
             let trigger = self.trigger_date(&record).await?;
             let facts = self.facts(&record_type, trigger, held);
             let name = self
@@ -370,8 +369,9 @@ impl Hearth {
                 objected,
                 today,
             );
-            item.media =
-                u32::try_from(self.store.media_of(record.id).await?.len()).unwrap_or(u32::MAX);
+            item.media = media
+                .get(&record.id)
+                .map_or(0, |m| u32::try_from(m.len()).unwrap_or(u32::MAX));
             items.push(item);
         }
 
@@ -466,23 +466,6 @@ impl Hearth {
             ..HouseholdQuery::default()
         };
         super::access::all_pages(|page| self.store.list_households(&query, page)).await
-    }
-
-    /// The review date of the earliest-reviewed active hold covering a record.
-    async fn hold_review(
-        &self,
-        person_id: Uuid,
-        record_type: &str,
-        record_id: Uuid,
-        case_ref: Option<&str>,
-    ) -> Result<Option<Date>> {
-        Ok(self
-            .store
-            .holds_covering(record_type, record_id, &[person_id], case_ref)
-            .await?
-            .iter()
-            .map(|h| h.review_on)
-            .min())
     }
 
     /// The day a filed record's retention period runs from, by its record type's trigger;

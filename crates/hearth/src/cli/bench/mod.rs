@@ -1,8 +1,9 @@
-//! `hearth bench import` and `hearth bench retention`: each measures Hearth on each backend
-//! beside its raw lower bound in the same run. Import: N people from CSV beside the bare bulk
-//! insert of the same rows.
+//! `hearth bench import`, `hearth bench retention` and `hearth bench rights`: each measures
+//! Hearth on each backend beside its raw lower bound in the same run. Import: N people from CSV
+//! beside the bare bulk insert of the same rows.
 
 mod retention;
+mod rights;
 
 use anyhow::{Context, Result};
 use hearth_core::clock::SystemClock;
@@ -36,6 +37,18 @@ pub enum BenchCommand {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// The access bundle and the erasure of one person among many, beside the plain indexed
+    /// SELECTs and DELETEs of the same rows.
+    Rights {
+        #[arg(long, default_value_t = 1_000_000)]
+        people: u64,
+        /// How many random people are measured for each operation.
+        #[arg(long, default_value_t = 100)]
+        sample: usize,
+        /// As for `bench import`.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 struct Measure {
@@ -56,6 +69,14 @@ pub async fn run(command: BenchCommand) -> Result<ExitCode> {
         } => {
             let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
             return retention::run(records, media_every, postgres).await;
+        }
+        BenchCommand::Rights {
+            people,
+            sample,
+            postgres,
+        } => {
+            let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
+            return rights::run(people, sample, postgres).await;
         }
     };
     let postgres = postgres.or_else(|| std::env::var("HEARTH_TEST_POSTGRES_URL").ok());
