@@ -53,6 +53,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())
         .merge(routes::erasure::routes())
+        .merge(routes::responses::routes())
         .merge(routes::release::routes())
         .merge(routes::disclosures::routes())
         .merge(routes::system::routes())

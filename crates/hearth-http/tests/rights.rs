@@ -557,3 +557,98 @@ async fn a_rectification_is_made_and_its_history_read_through_the_api() {
         assert_eq!(history[0]["corrected"], "Olusegun", "[{name}] {history}");
     }
 }
+
+#[tokio::test]
+async fn restriction_objection_and_consent_withdrawal_are_answered_through_the_api() {
+    for db in all_backends().await {
+        let hearth = app(&db);
+        let igo = token(&hearth, "information_governance_officer").await;
+        let dpo = token(&hearth, "data_protection_officer").await;
+        let today = hearth.today();
+        let base = serve(hearth).await;
+        let http = reqwest::Client::new();
+        let post = |secret: &str, path: &str, body: Value| {
+            http.post(format!("{base}{path}"))
+                .bearer_auth(secret)
+                .header("x-hearth-purpose", "information_rights")
+                .json(&body)
+        };
+        let name = db.name;
+        let (_, person) = send(
+            post(
+                &dpo,
+                "/api/people",
+                json!({ "given_name": "Ife", "family_name": "Bello" }),
+            ),
+            "person",
+        )
+        .await;
+        let person_id = person["id"].as_str().unwrap_or_default().to_string();
+        let log = |kind: &str| {
+            post(
+                &igo,
+                "/api/rights/requests",
+                json!({
+                    "person_id": person_id, "kind": kind, "channel": "letter",
+                    "received_on": today.to_string(), "requester": { "kind": "subject" },
+                    "summary": "As my letter says", "identity_needed": false,
+                }),
+            )
+        };
+        let id_of = |logged: &Value| {
+            logged["request"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+
+        // Restriction: a ground that is not one of Art 18(1)'s is refused, then it is applied.
+        let (_, logged) = send(log("restriction"), "log restriction").await;
+        let path = format!("/api/rights/requests/{}/restriction", id_of(&logged));
+        let (status, bad) = send(post(&igo, &path, json!({ "ground": "dislike" })), "bad").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{name}] {bad}");
+        let (status, done) = send(
+            post(&igo, &path, json!({ "ground": "accuracy_contested" })),
+            "restrict",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {done}");
+        assert_eq!(done["request"]["status"], "completed", "[{name}] {done}");
+
+        // Objection: refusing needs the DPO; the officer is forbidden.
+        let (_, logged) = send(log("objection"), "log objection").await;
+        let path = format!("/api/rights/requests/{}/objection", id_of(&logged));
+        let refusal = json!({ "upheld": false, "compelling_grounds": "Arrears recovery is owed to every other tenant" });
+        let (status, body) = send(post(&igo, &path, refusal.clone()), "igo refuses").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "[{name}] {body}");
+        let (status, done) = send(post(&dpo, &path, refusal), "dpo refuses").await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {done}");
+        assert_eq!(done["request"]["outcome"], "refused", "[{name}] {done}");
+
+        // Consent withdrawal: a purpose without consent in force is refused by field.
+        let (_, logged) = send(log("consent_withdrawal"), "log withdrawal").await;
+        let path = format!("/api/rights/requests/{}/consent-withdrawal", id_of(&logged));
+        let (status, bad) = send(
+            post(&igo, &path, json!({ "purposes": ["repairs_video_triage"] })),
+            "no consent",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{name}] {bad}");
+        assert_eq!(
+            fields(&bad),
+            vec!["purposes[0]".to_string()],
+            "[{name}] {bad}"
+        );
+
+        let (status, controls) = send(
+            http.get(format!("{base}/api/people/{person_id}/controls"))
+                .bearer_auth(&dpo)
+                .header("x-hearth-purpose", "information_rights"),
+            "controls",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {controls}");
+        assert_eq!(controls["restricted"], true, "[{name}] {controls}");
+        assert_eq!(controls["objected"], false, "[{name}] {controls}");
+    }
+}

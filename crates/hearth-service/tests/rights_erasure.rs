@@ -5,175 +5,23 @@
 //! with nothing left to keep is deleted with their data key. A hold placed after approval stops
 //! it with nothing erased.
 
-use hearth_core::access::ConsentRecord;
-use hearth_core::clock::ManualClock;
 use hearth_core::records::{
-    AddressInput, ContactEntryInput, Equality, EqualityAnswer, FiledRecordInput, HouseholdInput,
-    MembershipInput, PersonInput, PropertyInput, TenancyInput,
+    AddressInput, ContactEntryInput, Equality, EqualityAnswer, HouseholdInput, MembershipInput,
+    PersonInput, PropertyInput, TenancyInput,
 };
-use hearth_core::retention::{HoldScope, NewHold};
+use hearth_core::retention::HoldScope;
 use hearth_core::rights::{
     Channel, Decision, Erasure, ErasureStatus, Ground, ItemKind, NewDisclosure, NewRightsRequest,
     Outcome, Override, RequestKind, RequestStatus, Requester,
 };
-use hearth_service::access::{ConsentInput, StaffInput};
-use hearth_service::retention::MediaStore;
+use hearth_service::ServiceError;
 use hearth_service::rights::ErasureApproval;
-use hearth_service::{Caller, Hearth, ServiceError};
-use hearth_testkit::{TestDb, all_backends};
-use jiff::civil::{Date, date};
-use std::sync::Arc;
+use hearth_testkit::all_backends;
+use jiff::civil::date;
 use uuid::Uuid;
 
-struct World {
-    hearth: Hearth,
-    dpo: Caller,
-    /// Information governance: prepares and carries out, cannot approve.
-    igo: Caller,
-    media: MediaStore,
-    _dir: tempfile::TempDir,
-}
-
-fn at(day: Date) -> jiff::Timestamp {
-    day.at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
-    let account = hearth
-        .create_staff(
-            &Caller::operator("tester"),
-            &StaffInput {
-                username: username.into(),
-                display_name: username.into(),
-                password: format!("{username} correct horse battery"),
-                roles: vec![role.into()],
-                teams: vec![],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
-    Caller::staff(&account).for_purpose("information_rights")
-}
-
-async fn world(db: &TestDb) -> World {
-    let register = hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
-    let clock = Arc::new(ManualClock::new(at(date(2026, 11, 20))));
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let media = MediaStore::local(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    let hearth = Hearth::new(db.store.clone(), Arc::new(register), clock)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .with_media(media.clone());
-    let dpo = staff(&hearth, "the.dpo", "data_protection_officer").await;
-    let igo = staff(&hearth, "the.igo", "information_governance_officer").await;
-    World {
-        hearth,
-        dpo,
-        igo,
-        media,
-        _dir: dir,
-    }
-}
-
-impl World {
-    async fn person(&self, given: &str, equality: Equality) -> Uuid {
-        let input = PersonInput {
-            given_name: given.into(),
-            family_name: "Okafor".into(),
-            equality,
-            ..Default::default()
-        };
-        self.hearth
-            .create_person(&self.dpo, &input)
-            .await
-            .unwrap_or_else(|e| panic!("{given}: {e}"))
-            .id()
-    }
-
-    async fn file(&self, record_type: &str, person: Uuid, close: bool) -> Uuid {
-        let record = self
-            .hearth
-            .file_record(
-                &self.dpo,
-                &FiledRecordInput {
-                    record_type: record_type.into(),
-                    person_id: Some(person),
-                    title: format!("a {record_type}"),
-                    details: Some("details".into()),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("filing {record_type}: {e}"));
-        if close {
-            self.hearth
-                .touch_filed_record(&self.dpo, record.id, true, record.version)
-                .await
-                .unwrap_or_else(|e| panic!("closing: {e}"));
-        }
-        record.id
-    }
-
-    async fn consent(&self, person: Uuid) -> ConsentRecord {
-        self.hearth
-            .record_consent(
-                &self.dpo,
-                person,
-                &ConsentInput {
-                    purpose: "repairs_video_triage".into(),
-                    granted: true,
-                    wording: "May we record the video call?".into(),
-                    wording_version: "v1".into(),
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("consent: {e}"))
-    }
-
-    async fn erasure_request(&self, person: Uuid) -> Uuid {
-        self.hearth
-            .log_rights_request(
-                &self.igo,
-                &NewRightsRequest {
-                    person_id: person,
-                    kind: RequestKind::Erasure,
-                    channel: Channel::Email,
-                    received_on: date(2026, 11, 18),
-                    requester: Requester::Subject,
-                    summary: "Please delete everything you hold about me".into(),
-                    identity_needed: false,
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("logging: {e}"))
-            .request
-            .id
-    }
-
-    async fn hold_on(&self, scope: HoldScope) {
-        let owner = self
-            .hearth
-            .list_staff(&Caller::operator("tester"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))[0]
-            .id;
-        self.hearth
-            .place_hold(
-                &self.dpo,
-                &NewHold {
-                    scope,
-                    reason: "Disrepair claim ref LC/2026/114 needs the evidence".into(),
-                    requester: "Legal services".into(),
-                    owner,
-                    review_on: date(2027, 2, 1),
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("hold: {e}"));
-    }
-}
+mod common;
+use common::world;
 
 fn item(erasure: &Erasure, id: Uuid) -> &hearth_core::rights::ErasureItem {
     erasure

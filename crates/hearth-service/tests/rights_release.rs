@@ -8,39 +8,16 @@ use hearth_core::records::{
     ContactEntryInput, FiledRecordInput, HouseholdInput, MembershipInput, PersonInput,
 };
 use hearth_core::rights::{Channel, NewRightsRequest, RequestKind, Requester};
-use hearth_service::access::StaffInput;
 use hearth_service::retention::MediaStore;
 use hearth_service::rights::{Redaction, ReleaseApproval};
 use hearth_service::{Caller, Hearth, ServiceError};
 use hearth_testkit::all_backends;
-use jiff::civil::{Date, date};
-use std::io::Read;
+use jiff::civil::date;
 use std::sync::Arc;
 use uuid::Uuid;
 
-fn at(day: Date) -> jiff::Timestamp {
-    day.at(10, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
-    let account = hearth
-        .create_staff(
-            &Caller::operator("tester"),
-            &StaffInput {
-                username: username.into(),
-                display_name: username.into(),
-                password: format!("{username} correct horse battery"),
-                roles: vec![role.into()],
-                teams: vec![],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
-    Caller::staff(&account).for_purpose("information_rights")
-}
+mod common;
+use common::{at, staff, unzip};
 
 async fn person(hearth: &Hearth, dpo: &Caller, given: &str, family: &str) -> Uuid {
     hearth
@@ -55,25 +32,6 @@ async fn person(hearth: &Hearth, dpo: &Caller, given: &str, family: &str) -> Uui
         .await
         .unwrap_or_else(|e| panic!("{given}: {e}"))
         .id()
-}
-
-/// The archive's files by name.
-fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap_or_else(|e| panic!("zip: {e}"));
-    let mut files = std::collections::BTreeMap::new();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap_or_else(|e| panic!("{e}"));
-        let name = file
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut content = Vec::new();
-        file.read_to_end(&mut content)
-            .unwrap_or_else(|e| panic!("{e}"));
-        files.insert(name, content);
-    }
-    files
 }
 
 #[tokio::test]

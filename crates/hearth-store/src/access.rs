@@ -168,7 +168,39 @@ pub(crate) fn placeholders(n: usize) -> String {
 
 /// Implements [`AccessStore`] for one backend (same contract as `impl_store!`).
 macro_rules! impl_access_store {
-    ($store:ident) => {
+    ($store:ident, $db:ident) => {
+        impl $store {
+            /// Sets a person's restriction and objection flags inside a transaction.
+            async fn write_flags(&self, tx: &mut sqlx::Transaction<'static, $db>, person_id: uuid::Uuid, restricted: bool, objected: bool, at: jiff::Timestamp) -> crate::Result<()> {
+                let sql = self.sql(
+                    "INSERT INTO person_flags (person_id, restricted, objected, updated_at) VALUES ($1::uuid, $2, $3, $4::timestamptz) \
+                     ON CONFLICT (person_id) DO UPDATE SET restricted = excluded.restricted, objected = excluded.objected, updated_at = excluded.updated_at",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(person_id.to_string()).bind(restricted).bind(objected).bind(crate::rows::ts(at)).execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Records a grant or withdrawal of consent inside a transaction.
+            async fn write_consent(&self, tx: &mut sqlx::Transaction<'static, $db>, consent: &hearth_core::access::ConsentRecord) -> crate::Result<()> {
+                let sql = self.sql(
+                    "INSERT INTO consents (id, person_id, purpose, granted, wording, wording_version, recorded_by, at) \
+                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8::timestamptz)",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(consent.id.to_string())
+                    .bind(consent.person_id.to_string())
+                    .bind(&consent.purpose)
+                    .bind(consent.granted)
+                    .bind(&consent.wording)
+                    .bind(&consent.wording_version)
+                    .bind(&consent.recorded_by)
+                    .bind(crate::rows::ts(consent.at))
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl crate::access::AccessStore for $store {
             async fn append_audit_events(&self, events: &[hearth_core::audit::AuditEvent]) -> crate::Result<()> {
@@ -420,11 +452,7 @@ macro_rules! impl_access_store {
 
             async fn set_person_flags(&self, person_id: uuid::Uuid, restricted: bool, objected: bool, at: jiff::Timestamp, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(
-                    "INSERT INTO person_flags (person_id, restricted, objected, updated_at) VALUES ($1::uuid, $2, $3, $4::timestamptz) \
-                     ON CONFLICT (person_id) DO UPDATE SET restricted = excluded.restricted, objected = excluded.objected, updated_at = excluded.updated_at",
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(person_id.to_string()).bind(restricted).bind(objected).bind(crate::rows::ts(at)).execute(&mut *tx).await?;
+                self.write_flags(&mut tx, person_id, restricted, objected, at).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())
@@ -432,21 +460,7 @@ macro_rules! impl_access_store {
 
             async fn insert_consent(&self, consent: &hearth_core::access::ConsentRecord, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(
-                    "INSERT INTO consents (id, person_id, purpose, granted, wording, wording_version, recorded_by, at) \
-                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8::timestamptz)",
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(consent.id.to_string())
-                    .bind(consent.person_id.to_string())
-                    .bind(&consent.purpose)
-                    .bind(consent.granted)
-                    .bind(&consent.wording)
-                    .bind(&consent.wording_version)
-                    .bind(&consent.recorded_by)
-                    .bind(crate::rows::ts(consent.at))
-                    .execute(&mut *tx)
-                    .await?;
+                self.write_consent(&mut tx, consent).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())

@@ -170,7 +170,7 @@ macro_rules! impl_store {
                 let mut sealed = 0u64;
                 let people_sql = self.sql(
                     "SELECT id::text, ni_number, nhs_number, equality::text, created_at::text FROM people \
-                     WHERE id NOT IN (SELECT person_id FROM person_keys) ORDER BY id LIMIT 500",
+                     WHERE NOT EXISTS (SELECT 1 FROM person_keys k WHERE k.person_id = people.id) ORDER BY id LIMIT 500",
                 );
                 let update_person = self.sql(
                     "UPDATE people SET ni_number = $2::text, nhs_number = $3::text, equality = $4::text, ni_index = $5::text WHERE id = $1::uuid",

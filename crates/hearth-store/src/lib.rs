@@ -44,7 +44,7 @@ pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
     Sweep, Tombstone, unsupported_trigger,
 };
-pub use rights::{RequestQuery, RightsStore};
+pub use rights::{PersonFlags, RequestQuery, RightsResponse, RightsStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

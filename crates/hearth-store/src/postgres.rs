@@ -137,7 +137,7 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres, PgImport, Backend::Postgres);
-crate::access::impl_access_store!(PgStore);
+crate::access::impl_access_store!(PgStore, Postgres);
 crate::retention_body::impl_retention_store!(PgStore, Postgres);
 crate::rights::impl_rights_store!(PgStore, Postgres);
 crate::erasure::impl_erasure_store!(PgStore, Postgres);

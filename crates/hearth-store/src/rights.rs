@@ -8,6 +8,7 @@ use crate::rows::parse_ts;
 use crate::sealer::{PersonKey, Sealer};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
+use hearth_core::access::ConsentRecord;
 use hearth_core::audit::AuditEvent;
 use hearth_core::rights::{Clarification, Extension, Prerequisite, Requester, RightsRequest};
 use jiff::civil::Date;
@@ -24,6 +25,26 @@ pub struct RequestQuery {
     pub waiting_only: bool,
 }
 
+/// A request saved with what answering it changes: the person's restriction and objection
+/// flags, consents withdrawn. All of it is committed, or none.
+pub struct RightsResponse<'a> {
+    pub request: &'a RightsRequest,
+    /// The version the request was read at; `None` for a request being logged.
+    pub expected_version: Option<i64>,
+    /// The person's restriction and objection flags afterwards, when they change.
+    pub flags: Option<PersonFlags>,
+    /// Grants or withdrawals of consent recorded with it.
+    pub consents: &'a [ConsentRecord],
+    pub audit: &'a [AuditEvent],
+}
+
+/// A person's Art 18 and Art 21 flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonFlags {
+    pub restricted: bool,
+    pub objected: bool,
+}
+
 #[async_trait]
 pub trait RightsStore: Send + Sync {
     async fn insert_rights_request(
@@ -38,6 +59,9 @@ pub trait RightsStore: Send + Sync {
         expected_version: i64,
         audit: &AuditEvent,
     ) -> Result<bool>;
+    /// Saves a request (logged, or changed from `expected_version`) together with the changes
+    /// to the person's controls it brings, in one transaction; false when the version moved on.
+    async fn save_rights_response(&self, response: &RightsResponse<'_>) -> Result<bool>;
     async fn get_rights_request(&self, id: Uuid) -> Result<Option<RightsRequest>>;
     /// Requests matching the query, the soonest due first, then the oldest received.
     async fn list_rights_requests(
@@ -369,33 +393,64 @@ macro_rules! impl_rights_store {
         #[async_trait::async_trait]
         impl crate::rights::RightsStore for $store {
             async fn insert_rights_request(&self, request: &hearth_core::rights::RightsRequest, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                let key = self.key_for_write(request.person_id).await?;
-                let sealed = crate::rights::seal_request(&self.sealer, &key, request)?;
-                let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(&format!(
-                    "INSERT INTO rights_requests (id, {}, created_at, created_by, version) VALUES ($1::uuid, {}, $21::timestamptz, $22, 1)",
-                    crate::rights::REQUEST_SET_COLUMNS,
-                    crate::rights::REQUEST_VALUE_SLOTS
-                ));
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(request.id.to_string());
-                for p in crate::rights::request_params(request, &sealed) {
-                    q = q.bind(p);
-                }
-                q.bind(crate::rows::ts(request.created_at)).bind(&request.created_by).execute(&mut *tx).await?;
-                self.write_clarifications(&mut tx, request.id, request, &sealed).await?;
-                self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
-                tx.commit().await?;
+                self.save_rights_response(&crate::rights::RightsResponse {
+                    request,
+                    expected_version: None,
+                    flags: None,
+                    consents: &[],
+                    audit: std::slice::from_ref(audit),
+                })
+                .await?;
                 Ok(())
             }
 
             async fn update_rights_request(&self, request: &hearth_core::rights::RightsRequest, expected_version: i64, audit: &hearth_core::audit::AuditEvent) -> crate::Result<bool> {
+                self.save_rights_response(&crate::rights::RightsResponse {
+                    request,
+                    expected_version: Some(expected_version),
+                    flags: None,
+                    consents: &[],
+                    audit: std::slice::from_ref(audit),
+                })
+                .await
+            }
+
+            async fn save_rights_response(&self, r: &crate::rights::RightsResponse<'_>) -> crate::Result<bool> {
+                let request = r.request;
                 let key = self.key_for_write(request.person_id).await?;
                 let sealed = crate::rights::seal_request(&self.sealer, &key, request)?;
                 let mut tx = self.begin_write("audit").await?;
-                if !self.write_request_update(&mut tx, request, &sealed, expected_version).await? {
-                    return Ok(false);
+                match r.expected_version {
+                    Some(expected) => {
+                        if !self.write_request_update(&mut tx, request, &sealed, expected).await? {
+                            return Ok(false);
+                        }
+                    }
+                    None => {
+                        let sql = self.sql(&format!(
+                            "INSERT INTO rights_requests (id, {}, created_at, created_by, version) VALUES ($1::uuid, {}, $21::timestamptz, $22, 1)",
+                            crate::rights::REQUEST_SET_COLUMNS,
+                            crate::rights::REQUEST_VALUE_SLOTS
+                        ));
+                        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(request.id.to_string());
+                        for p in crate::rights::request_params(request, &sealed) {
+                            q = q.bind(p);
+                        }
+                        q.bind(crate::rows::ts(request.created_at)).bind(&request.created_by).execute(&mut *tx).await?;
+                        self.write_clarifications(&mut tx, request.id, request, &sealed).await?;
+                    }
                 }
-                self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
+                if let Some(flags) = r.flags {
+                    let at = r.audit.first().map_or(request.created_at, |e| e.at);
+                    self.write_flags(&mut tx, request.person_id, flags.restricted, flags.objected, at).await?;
+                }
+                for consent in r.consents {
+                    if consent.person_id != request.person_id {
+                        return Err(crate::StoreError::Config("a consent saved with a request must be the requester's".into()));
+                    }
+                    self.write_consent(&mut tx, consent).await?;
+                }
+                self.append_audit(&mut tx, r.audit).await?;
                 tx.commit().await?;
                 Ok(true)
             }

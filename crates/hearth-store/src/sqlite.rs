@@ -120,7 +120,7 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Sqlite, SqliteImport, Backend::Sqlite);
-crate::access::impl_access_store!(SqliteStore);
+crate::access::impl_access_store!(SqliteStore, Sqlite);
 crate::retention_body::impl_retention_store!(SqliteStore, Sqlite);
 crate::rights::impl_rights_store!(SqliteStore, Sqlite);
 crate::erasure::impl_erasure_store!(SqliteStore, Sqlite);

@@ -382,3 +382,78 @@ async fn an_access_response_is_reviewed_and_released_from_the_console() {
         );
     }
 }
+
+#[tokio::test]
+async fn restriction_and_objection_requests_are_answered_from_the_console() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        "external_ref,given_name,family_name\nR1,Tariq,Shah\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for url in urls(dir.path()).await {
+        let db = ["--database-url", url.as_str()];
+        let run = |args: &[&str]| {
+            let mut all = db.to_vec();
+            all.extend_from_slice(args);
+            hearth(&all, &[])
+        };
+        let (ok, out, err) = run(&["import", "people", people.to_str().unwrap_or("")]);
+        assert!(ok, "{url}: {out}{err}");
+        let store = open_store(&url).await;
+        let person = store
+            .list_people(&Default::default(), Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items
+            .first()
+            .map(|p| p.id)
+            .unwrap_or_else(|| panic!("{url}: the import made nobody"));
+        drop(store);
+        let log = |kind: &str| {
+            let (ok, out, err) = run(&[
+                "rights",
+                "log",
+                "--person",
+                &person.to_string(),
+                "--kind",
+                kind,
+                "--channel",
+                "phone",
+                "--summary",
+                "Asked on the phone",
+            ]);
+            assert!(ok, "{url}: {out}{err}");
+            out.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+
+        let restriction = log("restriction");
+        let (ok, out, err) = run(&["rights", "restrict", &restriction, "--ground", "sometimes"]);
+        assert!(!ok && err.contains("--ground"), "{url}: {out}{err}");
+        let (ok, out, err) = run(&[
+            "rights",
+            "restrict",
+            &restriction,
+            "--ground",
+            "needed_for_legal_claims",
+        ]);
+        assert!(ok && out.contains("\"completed\""), "{url}: {out}{err}");
+
+        let objection = log("objection");
+        let (ok, out, err) = run(&["rights", "objection", &objection, "--uphold"]);
+        assert!(ok && out.contains("\"fulfilled\""), "{url}: {out}{err}");
+
+        let flags = open_store(&url)
+            .await
+            .person_controls(&[person])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .remove(&person)
+            .unwrap_or_default();
+        assert!(flags.restricted && flags.objected, "{url}: {flags:?}");
+    }
+}

@@ -207,7 +207,7 @@ pub struct Proposal {
 /// lists consent rests on the person's agreement for them, so only its other bases count when
 /// the person has not consented; vital interests is a ground for acting in an emergency, not
 /// for keeping, so a record kept for safeguarding needs a legal hold.
-fn keeping_ground(purposes: &[&Purpose]) -> Option<Ground> {
+pub(crate) fn keeping_ground(purposes: &[&Purpose]) -> Option<Ground> {
     let has = |basis: Art6Basis| {
         purposes
             .iter()
@@ -451,7 +451,10 @@ pub fn erasure_letter(
             out.push_str(&format!("- {name}\n"));
         }
     }
-    out.push_str(&format!("\nIf you are unhappy with this answer you can ask us to review it, complain to the Information Commissioner's Office ({}), or apply to a court.\n", super::supplementary::ICO_CONTACT));
+    out.push_str(&format!(
+        "\n{}\n",
+        super::supplementary::complaint_paragraph()
+    ));
     out
 }
 

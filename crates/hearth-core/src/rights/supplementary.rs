@@ -69,6 +69,13 @@ pub struct SupplementaryInformation {
 /// How to reach the Information Commissioner's Office.
 pub const ICO_CONTACT: &str = "ico.org.uk, 0303 123 1113";
 
+/// The closing paragraph of every response letter: review, complaint, court.
+pub fn complaint_paragraph() -> String {
+    format!(
+        "If you are unhappy with this answer you can ask us to review it, complain to the Information Commissioner's Office ({ICO_CONTACT}), or apply to a court."
+    )
+}
+
 /// The rights every response names (Arts 16-22, and the right to complain).
 pub const RIGHTS_TEXT: [&str; 7] = [
     "You can ask us to correct anything that is wrong or incomplete (rectification).",

@@ -166,6 +166,12 @@ impl Hearth {
     ) -> Result<PersonControls> {
         self.require_admin(caller, AdminAction::ManageRights)
             .await?;
+        if control == Control::Objection && !on {
+            // Processing resumes over an objection only on compelling grounds the data
+            // protection officer records (Art 21(1)).
+            self.require_admin(caller, AdminAction::ApproveRightsResponses)
+                .await?;
+        }
         let mut errors = hearth_core::FieldErrors::new();
         if reason.trim().is_empty() {
             errors.add(

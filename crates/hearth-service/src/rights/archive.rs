@@ -222,24 +222,23 @@ fn csv_of(section: &Section) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("writing {}.csv: {e}", section.anchor))
 }
 
-/// Builds the archive in memory.
+/// Builds the archive in memory. A portability response is for machines: its data as JSON
+/// (`data.json`) and CSV, with the media, and no report.
 pub(crate) fn build_archive(
     bundle: &AccessBundle,
     controller: &str,
-    reference: Uuid,
-    received_on: Date,
+    request: &hearth_core::rights::RightsRequest,
     media: &[MediaFile],
 ) -> Result<Vec<u8>, String> {
     let sections = sections(bundle)?;
+    let portable = request.kind == hearth_core::rights::RequestKind::Portability;
     let report = Report {
         controller,
-        reference,
-        received_on,
+        reference: request.id,
+        received_on: request.received_on,
         compiled_on: hearth_core::retention::uk_date(bundle.compiled_at),
         sections: &sections,
-    }
-    .render()
-    .map_err(|e| format!("rendering the report: {e}"))?;
+    };
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -248,9 +247,16 @@ pub(crate) fn build_archive(
             .and_then(|()| zip.write_all(bytes).map_err(Into::into))
             .map_err(|e| format!("adding {name} to the archive: {e}"))
     };
-    add("report.html", report.as_bytes())?;
     let json = serde_json::to_vec_pretty(bundle).map_err(|e| format!("bundle.json: {e}"))?;
-    add("bundle.json", &json)?;
+    if portable {
+        add("data.json", &json)?;
+    } else {
+        let html = report
+            .render()
+            .map_err(|e| format!("rendering the report: {e}"))?;
+        add("report.html", html.as_bytes())?;
+        add("bundle.json", &json)?;
+    }
     for section in &sections {
         add(&format!("csv/{}.csv", section.anchor), &csv_of(section)?)?;
     }

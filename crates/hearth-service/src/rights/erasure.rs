@@ -9,9 +9,9 @@ use hearth_core::records::{Equality, Person};
 use hearth_core::register::Trigger;
 use hearth_core::retention::uk_date;
 use hearth_core::rights::{
-    Closure, Decision, Erasure, ErasureItem, ErasureStatus, Ground, ItemKind, Outcome, Override,
-    RecordFacts, RequestKind, RightsRequest, apply_overrides, erasure_letter, propose,
-    settle_person_items,
+    Closure, ConsentScope, Decision, Erasure, ErasureItem, ErasureStatus, Ground, ItemKind,
+    Outcome, Override, RecordFacts, RequestKind, RightsRequest, apply_overrides, erasure_letter,
+    propose, settle_person_items,
 };
 use hearth_policy::AdminAction;
 use hearth_store::{ContactQuery, ErasureExecution, ErasureTargets, HouseholdQuery};
@@ -69,7 +69,13 @@ impl Hearth {
             .get_person(request.person_id)
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
-        let items = self.erasure_items(&person).await?;
+        let scope = match request.kind {
+            RequestKind::ConsentWithdrawal => Some(ConsentScope::from_history(
+                &self.store.consent_history(person.id).await?,
+            )),
+            _ => None,
+        };
+        let items = self.erasure_items(&person, scope.as_ref()).await?;
         let erasure = Erasure {
             request_id,
             person_id: person.id,
@@ -243,8 +249,14 @@ impl Hearth {
         })
     }
 
+    /// An open erasure request, or a consent withdrawal (whose plan erases what was held on
+    /// that consent alone).
     async fn erasure_request(&self, request_id: Uuid) -> Result<RightsRequest> {
-        self.open_request_of(request_id, RequestKind::Erasure).await
+        let kind = match self.store.get_rights_request(request_id).await? {
+            Some(r) if r.kind == RequestKind::ConsentWithdrawal => RequestKind::ConsentWithdrawal,
+            _ => RequestKind::Erasure,
+        };
+        self.open_request_of(request_id, kind).await
     }
 
     async fn get_erasure_unchecked(&self, request_id: Uuid) -> Result<Erasure> {
@@ -267,8 +279,13 @@ impl Hearth {
         event
     }
 
-    /// Every thing held about the person, each with its proposed decision.
-    async fn erasure_items(&self, person: &Person) -> Result<Vec<ErasureItem>> {
+    /// Every thing held about the person, each with its proposed decision; with a consent
+    /// scope, only the records held on withdrawn consent alone (the person record stays).
+    pub(super) async fn erasure_items(
+        &self,
+        person: &Person,
+        scope: Option<&ConsentScope>,
+    ) -> Result<Vec<ErasureItem>> {
         let today = self.today();
         let pid = person.id;
         let objected = self
@@ -401,6 +418,18 @@ impl Hearth {
         log.decision = Decision::Keep;
         log.ground = Ground::Accountability;
         items.push(log);
+        if let Some(scope) = scope {
+            items.retain(|item| {
+                matches!(
+                    item.kind,
+                    ItemKind::Membership | ItemKind::Contact | ItemKind::FiledRecord
+                ) && self
+                    .register
+                    .record_type(&item.record_type)
+                    .is_some_and(|t| scope.held_only_on_withdrawn(&self.register, t))
+            });
+            return Ok(items);
+        }
         settle_person_items(&mut items);
         Ok(items)
     }

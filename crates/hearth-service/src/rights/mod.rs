@@ -4,6 +4,7 @@
 
 mod access;
 mod archive;
+mod controls;
 mod disclosure;
 mod erasure;
 mod rectification;
@@ -11,6 +12,7 @@ mod release;
 mod requests;
 
 pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, Withheld};
+pub use controls::{ObjectionDecision, RestrictionInput, WithdrawalDone, WithdrawalInput};
 pub use erasure::{ErasureApproval, ErasureDone, ErasureRemoved};
 pub use rectification::{RectificationDone, RectificationInput};
 pub use release::{

@@ -1,4 +1,4 @@
-//! Answering an access request: the bundle is reviewed (with free text that names other members
+//! Answering an access or portability request: the bundle is reviewed (with free text that names other members
 //! of the household flagged), the data protection officer approves its release with any
 //! redactions, the archive is built, sealed under the person's key and stored, and the person
 //! downloads it once, by a link that expires. Every step is audited.
@@ -6,7 +6,7 @@
 use super::archive::{MediaFile, build_archive, extension};
 use super::{AccessBundle, Withheld};
 use crate::{Caller, Hearth, Result, ServiceError};
-use hearth_core::rights::{AccessRelease, RequestKind, RightsRequest};
+use hearth_core::rights::{AccessRelease, RequestKind, RightsRequest, is_portable};
 use hearth_policy::AdminAction;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -79,7 +79,7 @@ impl Hearth {
         self.require_admin(caller, AdminAction::HandleRightsRequests)
             .await?;
         let request = self.access_request(request_id).await?;
-        let (bundle, others) = self.gather_bundle(request.person_id).await?;
+        let (bundle, others) = self.response_bundle(&request).await?;
         let flags = self.flags(&bundle, &others).await?;
         let releases = self.store.releases_of(request_id).await?;
         let mut event = self.event(caller, "rights.access_reviewed".into());
@@ -114,17 +114,11 @@ impl Hearth {
                 format!("a link lives 1 to {MAX_LINK_DAYS} days"),
             ));
         }
-        let (mut bundle, _) = self.gather_bundle(request.person_id).await?;
+        let (mut bundle, _) = self.response_bundle(&request).await?;
         redact(&mut bundle, &approval.redactions)?;
         let media = self.media_files(&bundle).await?;
-        let archive = build_archive(
-            &bundle,
-            &self.register.controller.name,
-            request.id,
-            request.received_on,
-            &media,
-        )
-        .map_err(ServiceError::Storage)?;
+        let archive = build_archive(&bundle, &self.register.controller.name, &request, &media)
+            .map_err(ServiceError::Storage)?;
         let id = Uuid::now_v7();
         let object_key = format!("releases/{id}");
         let sha256 = crate::sha256_hex(&archive);
@@ -217,8 +211,34 @@ impl Hearth {
         Ok((release, archive))
     }
 
+    /// An open access request, or a portability request (answered the same way with the part of
+    /// the bundle it covers).
     async fn access_request(&self, request_id: Uuid) -> Result<RightsRequest> {
-        self.open_request_of(request_id, RequestKind::Access).await
+        let kind = match self.store.get_rights_request(request_id).await? {
+            Some(r) if r.kind == RequestKind::Portability => RequestKind::Portability,
+            _ => RequestKind::Access,
+        };
+        self.open_request_of(request_id, kind).await
+    }
+
+    /// What a request's response holds: everything, for access; for portability, what the
+    /// person provided under consent or contract (their record, tenancies and memberships,
+    /// consents, and records of portable types), without the council's own notes and logs.
+    async fn response_bundle(
+        &self,
+        request: &RightsRequest,
+    ) -> Result<(AccessBundle, BTreeSet<Uuid>)> {
+        let (mut bundle, others) = self.gather_bundle(request.person_id).await?;
+        if request.kind == RequestKind::Portability {
+            bundle.contacts.clear();
+            bundle.requests.clear();
+            bundle.access_log.clear();
+            bundle.disclosures.clear();
+            bundle
+                .records
+                .retain(|r| is_portable(&self.register, &r.record.fields.record_type));
+        }
+        Ok((bundle, others))
     }
 
     /// Contact and record text that names another member of the household.

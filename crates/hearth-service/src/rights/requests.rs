@@ -8,7 +8,7 @@ use hearth_core::rights::{
     RequestStatus, Requester, RightsRequest,
 };
 use hearth_policy::AdminAction;
-use hearth_store::RequestQuery;
+use hearth_store::{RequestQuery, RightsResponse};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -186,7 +186,20 @@ impl Hearth {
         event.record_type = Some("rights_request".into());
         event.record_ids = vec![request.id.to_string()];
         event.reason = Some(request.kind.as_str().to_string());
-        self.store.insert_rights_request(&request, &event).await?;
+        let flags = self.objection_pending(&request).await?;
+        let mut events = vec![event];
+        if flags.is_some() {
+            events.push(self.objection_event(caller, &request));
+        }
+        self.store
+            .save_rights_response(&RightsResponse {
+                request: &request,
+                expected_version: None,
+                flags,
+                consents: &[],
+                audit: &events,
+            })
+            .await?;
         tracing::info!(request = %request.id, kind = request.kind.as_str(), "rights request logged");
         Ok(self.view_of(request))
     }
@@ -290,9 +303,20 @@ impl Hearth {
         if let RequestChange::Closed(closure) = change {
             event.reason = Some(closure.outcome.as_str().to_string());
         }
+        let flags = self.objection_pending(&changed).await?;
+        let mut events = vec![event];
+        if flags.is_some() {
+            events.push(self.objection_event(caller, &changed));
+        }
         if !self
             .store
-            .update_rights_request(&changed, expected, &event)
+            .save_rights_response(&RightsResponse {
+                request: &changed,
+                expected_version: Some(expected),
+                flags,
+                consents: &[],
+                audit: &events,
+            })
             .await?
         {
             return Err(ServiceError::Conflict(
@@ -303,6 +327,23 @@ impl Hearth {
         let mut saved = changed;
         saved.version = expected + 1;
         Ok(self.view_of(saved))
+    }
+
+    /// The audit event of an objection taking effect while it is weighed.
+    fn objection_event(
+        &self,
+        caller: &Caller,
+        request: &RightsRequest,
+    ) -> hearth_core::audit::AuditEvent {
+        let mut event = self.event(caller, "rights.objection_recorded".into());
+        event.person_ids = vec![request.person_id];
+        event.record_type = Some("person_record".into());
+        event.record_ids = vec![request.person_id.to_string()];
+        event.reason = Some(format!(
+            "objection request {}: public-task processing stops while it is decided",
+            request.id
+        ));
+        event
     }
 
     /// The request after one step, or why the step cannot be taken.

@@ -9,8 +9,8 @@ use hearth_core::rights::{
     Override, RequestKind, Requester,
 };
 use hearth_service::rights::{
-    ErasureApproval, RectificationInput, Redaction, ReleaseApproval, RequestChange, RequestView,
-    RequestsView,
+    ErasureApproval, ObjectionDecision, RectificationInput, Redaction, ReleaseApproval,
+    RequestChange, RequestView, RequestsView, RestrictionInput, WithdrawalInput,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -131,6 +131,34 @@ pub enum RightsCommand {
     /// Every disclosure of a person's data outside the council, as JSON. (Disclosures are
     /// recorded by the staff who make them, through the API.)
     Disclosures { person: Uuid },
+    /// Restrict processing for a restriction request (storage only from now on) and close it
+    /// with the letter. --ground: accuracy_contested, unlawful_processing,
+    /// needed_for_legal_claims or objection_pending.
+    Restrict {
+        id: Uuid,
+        #[arg(long)]
+        ground: String,
+    },
+    /// Answer an objection: --uphold, or refuse with the compelling grounds (data protection
+    /// officer).
+    Objection {
+        id: Uuid,
+        #[arg(
+            long,
+            conflicts_with = "compelling_grounds",
+            required_unless_present = "compelling_grounds"
+        )]
+        uphold: bool,
+        #[arg(long)]
+        compelling_grounds: Option<String>,
+    },
+    /// Withdraw consent for a consent withdrawal request (--purpose, repeatable); what was held
+    /// on that consent alone gets an erasure plan (see `rights erasure`).
+    WithdrawConsent {
+        id: Uuid,
+        #[arg(long, required = true)]
+        purpose: Vec<String>,
+    },
     /// An access request's response: review the bundle, release it by a single-use link.
     #[command(subcommand)]
     Access(AccessCommand),
@@ -431,6 +459,52 @@ pub async fn run(flags: &Flags, command: RightsCommand) -> Result<ExitCode> {
                 eprintln!("corrected {} (the previous value is kept)", c.field);
             }
             print_json(&done.person)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::Restrict { id, ground } => {
+            let ground = ground
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--ground: {e}"))?;
+            let view = hearth
+                .restrict_on_request(&operator, id, &RestrictionInput { ground })
+                .await?;
+            eprintln!("restricted: the person's data is now only stored; request closed");
+            print_json(&view)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::Objection {
+            id,
+            uphold,
+            compelling_grounds,
+        } => {
+            let view = hearth
+                .decide_objection(
+                    &operator,
+                    id,
+                    &ObjectionDecision {
+                        upheld: uphold,
+                        compelling_grounds,
+                    },
+                )
+                .await?;
+            print_json(&view)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        RightsCommand::WithdrawConsent { id, purpose } => {
+            let done = hearth
+                .withdraw_consent_on_request(&operator, id, &WithdrawalInput { purposes: purpose })
+                .await?;
+            match &done.erasure {
+                Some(plan) => eprintln!(
+                    "consent withdrawn; {} record(s) held on it alone: erasure plan version {} awaits approval",
+                    plan.items.len(),
+                    plan.version
+                ),
+                None => {
+                    eprintln!("consent withdrawn; nothing was held on it alone; request closed")
+                }
+            }
+            print_json(&done)?;
             return Ok(ExitCode::SUCCESS);
         }
         RightsCommand::Disclosures { person } => {

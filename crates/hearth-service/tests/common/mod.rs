@@ -1,0 +1,190 @@
+//! The world the rights tests share: a Hearth on a test database with a data protection
+//! officer, an information governance officer, local media storage, and helpers that add
+//! people, records, consents, requests and holds. Each test binary uses part of it.
+#![allow(dead_code)]
+
+use hearth_core::access::ConsentRecord;
+use hearth_core::clock::ManualClock;
+use hearth_core::records::{Equality, FiledRecordInput, PersonInput};
+use hearth_core::retention::{HoldScope, NewHold};
+use hearth_core::rights::{Channel, NewRightsRequest, RequestKind, Requester};
+use hearth_service::access::{ConsentInput, StaffInput};
+use hearth_service::retention::MediaStore;
+use hearth_service::{Caller, Hearth};
+use hearth_testkit::TestDb;
+use jiff::civil::{Date, date};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub struct World {
+    pub hearth: Hearth,
+    pub dpo: Caller,
+    /// Information governance: prepares and carries out, cannot approve.
+    pub igo: Caller,
+    pub media: MediaStore,
+    pub _dir: tempfile::TempDir,
+}
+
+pub fn at(day: Date) -> jiff::Timestamp {
+    day.at(10, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
+    let account = hearth
+        .create_staff(
+            &Caller::operator("tester"),
+            &StaffInput {
+                username: username.into(),
+                display_name: username.into(),
+                password: format!("{username} correct horse battery"),
+                roles: vec![role.into()],
+                teams: vec![],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
+    Caller::staff(&account).for_purpose("information_rights")
+}
+
+pub async fn world(db: &TestDb) -> World {
+    let register = hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
+    let clock = Arc::new(ManualClock::new(at(date(2026, 11, 20))));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let media = MediaStore::local(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), clock)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_media(media.clone());
+    let dpo = staff(&hearth, "the.dpo", "data_protection_officer").await;
+    let igo = staff(&hearth, "the.igo", "information_governance_officer").await;
+    World {
+        hearth,
+        dpo,
+        igo,
+        media,
+        _dir: dir,
+    }
+}
+
+impl World {
+    pub async fn person(&self, given: &str, equality: Equality) -> Uuid {
+        let input = PersonInput {
+            given_name: given.into(),
+            family_name: "Okafor".into(),
+            equality,
+            ..Default::default()
+        };
+        self.hearth
+            .create_person(&self.dpo, &input)
+            .await
+            .unwrap_or_else(|e| panic!("{given}: {e}"))
+            .id()
+    }
+
+    pub async fn file(&self, record_type: &str, person: Uuid, close: bool) -> Uuid {
+        let record = self
+            .hearth
+            .file_record(
+                &self.dpo,
+                &FiledRecordInput {
+                    record_type: record_type.into(),
+                    person_id: Some(person),
+                    title: format!("a {record_type}"),
+                    details: Some("details".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("filing {record_type}: {e}"));
+        if close {
+            self.hearth
+                .touch_filed_record(&self.dpo, record.id, true, record.version)
+                .await
+                .unwrap_or_else(|e| panic!("closing: {e}"));
+        }
+        record.id
+    }
+
+    pub async fn consent(&self, person: Uuid) -> ConsentRecord {
+        self.hearth
+            .record_consent(
+                &self.dpo,
+                person,
+                &ConsentInput {
+                    purpose: "repairs_video_triage".into(),
+                    granted: true,
+                    wording: "May we record the video call?".into(),
+                    wording_version: "v1".into(),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("consent: {e}"))
+    }
+
+    pub async fn erasure_request(&self, person: Uuid) -> Uuid {
+        self.request(person, RequestKind::Erasure, false).await
+    }
+
+    /// Logs a request of this kind, received on 18 November, by email from the person.
+    pub async fn request(&self, person: Uuid, kind: RequestKind, identity_needed: bool) -> Uuid {
+        self.hearth
+            .log_rights_request(
+                &self.igo,
+                &NewRightsRequest {
+                    person_id: person,
+                    kind,
+                    channel: Channel::Email,
+                    received_on: date(2026, 11, 18),
+                    requester: Requester::Subject,
+                    summary: format!("My {kind} request"),
+                    identity_needed,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("logging: {e}"))
+            .request
+            .id
+    }
+
+    pub async fn hold_on(&self, scope: HoldScope) {
+        let owner = self
+            .hearth
+            .list_staff(&Caller::operator("tester"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))[0]
+            .id;
+        self.hearth
+            .place_hold(
+                &self.dpo,
+                &NewHold {
+                    scope,
+                    reason: "Disrepair claim ref LC/2026/114 needs the evidence".into(),
+                    requester: "Legal services".into(),
+                    owner,
+                    review_on: date(2027, 2, 1),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("hold: {e}"));
+    }
+}
+
+/// The archive's files by name.
+pub fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap_or_else(|e| panic!("zip: {e}"));
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap_or_else(|e| panic!("{e}"));
+        let name = file
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut content).unwrap_or_else(|e| panic!("{e}"));
+        files.insert(name, content);
+    }
+    files
+}
