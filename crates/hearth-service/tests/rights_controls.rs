@@ -9,9 +9,7 @@ use hearth_core::rights::{
     Decision, Ground, ItemKind, Outcome, RequestKind, RequestStatus, RestrictionGround,
 };
 use hearth_service::ServiceError;
-use hearth_service::rights::{
-    ErasureApproval, ObjectionDecision, RequestChange, RestrictionInput, WithdrawalInput,
-};
+use hearth_service::rights::{ObjectionDecision, RequestChange, RestrictionInput, WithdrawalInput};
 use hearth_testkit::all_backends;
 use jiff::civil::date;
 
@@ -214,16 +212,7 @@ async fn a_withdrawal_takes_effect_at_once_and_erases_what_was_held_on_it_alone(
         );
         assert_eq!(done.request.request.status, RequestStatus::Open);
 
-        h.approve_erasure(
-            &w.dpo,
-            request,
-            &ErasureApproval {
-                version: plan.version,
-                overrides: vec![],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        w.approve_as_proposed(request, plan.version).await;
         let executed = h
             .execute_erasure(&w.igo, request)
             .await

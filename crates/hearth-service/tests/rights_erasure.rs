@@ -380,20 +380,7 @@ async fn a_hold_placed_after_approval_stops_the_erasure_with_nothing_erased() {
         let person = w.person("Bola", Equality::default()).await;
         let video = w.file("video_recording", person, false).await;
         let request = w.erasure_request(person).await;
-        let plan = h
-            .prepare_erasure(&w.igo, request)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        h.approve_erasure(
-            &w.dpo,
-            request,
-            &ErasureApproval {
-                version: plan.version,
-                overrides: vec![],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        w.prepare_and_approve(request).await;
         w.hold_on(HoldScope::Person { person_id: person }).await;
         let refused = h.execute_erasure(&w.igo, request).await;
         assert!(
@@ -521,5 +508,50 @@ async fn rectification_corrects_the_record_and_keeps_the_previous_value() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(now.person.fields.family_name, "Okafor-Bello");
         assert_eq!(now.person.version, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_release_not_yet_downloaded_is_gone_once_its_person_is_erased() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let h = &w.hearth;
+        let person = w.person("Ada", Equality::default()).await;
+        w.file("video_recording", person, false).await;
+        let access = w.request(person, RequestKind::Access, false).await;
+        let released = h
+            .release_access(
+                &w.dpo,
+                access,
+                &hearth_service::rights::ReleaseApproval {
+                    redactions: vec![],
+                    valid_days: 7,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let request = w.erasure_request(person).await;
+        w.prepare_and_approve(request).await;
+        let done = h
+            .execute_erasure(&w.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(done.removed.person_erased);
+        let secret = released
+            .download_path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        match h.download_access(secret).await {
+            Err(ServiceError::Gone(why)) => assert!(why.contains("erased"), "{why}"),
+            other => panic!("expected Gone, got {:?}", other.map(|(r, _)| r.id)),
+        }
+        assert!(
+            !w.media
+                .exists(&released.release.object_key)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+            "the sealed archive is removed"
+        );
     }
 }

@@ -189,6 +189,17 @@ impl Hearth {
                 )
             })?;
         let media = self.media()?;
+        if self.store.get_person(release.person_id).await?.is_none() {
+            // The person was erased after the release: the archive went with their key.
+            media
+                .remove(&release.object_key)
+                .await
+                .map_err(|e| ServiceError::Storage(e.to_string()))?;
+            return Err(ServiceError::Gone(
+                "the information behind this link has since been erased at the person's request"
+                    .into(),
+            ));
+        }
         let sealed = media
             .get(&release.object_key)
             .await

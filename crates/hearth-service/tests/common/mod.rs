@@ -123,6 +123,31 @@ impl World {
             .unwrap_or_else(|e| panic!("consent: {e}"))
     }
 
+    /// The data protection officer approves the plan as proposed, unchanged.
+    pub async fn approve_as_proposed(&self, request: Uuid, version: i64) {
+        self.hearth
+            .approve_erasure(
+                &self.dpo,
+                request,
+                &hearth_service::rights::ErasureApproval {
+                    version,
+                    overrides: vec![],
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("approval: {e}"));
+    }
+
+    /// Prepares an erasure request's plan and approves it as proposed.
+    pub async fn prepare_and_approve(&self, request: Uuid) {
+        let plan = self
+            .hearth
+            .prepare_erasure(&self.igo, request)
+            .await
+            .unwrap_or_else(|e| panic!("plan: {e}"));
+        self.approve_as_proposed(request, plan.version).await;
+    }
+
     pub async fn erasure_request(&self, person: Uuid) -> Uuid {
         self.request(person, RequestKind::Erasure, false).await
     }
