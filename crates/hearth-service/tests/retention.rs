@@ -433,6 +433,7 @@ async fn survey_answers_are_anonymised_keeping_the_registers_fields() {
                     granted: true,
                     wording: "May we keep your answers to this survey?".into(),
                     wording_version: "1".into(),
+                    channel: None,
                 },
             )
             .await

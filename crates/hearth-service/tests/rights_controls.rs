@@ -262,3 +262,57 @@ async fn a_withdrawal_with_nothing_held_on_it_alone_closes_the_request_at_once()
         assert!(letter.contains("took effect at once"), "{letter}");
     }
 }
+
+#[tokio::test]
+async fn a_residents_own_withdrawal_schedules_what_was_held_on_it_for_erasure() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let h = &w.hearth;
+        let person = w.person("Fola", Equality::default()).await;
+        w.consent(person).await;
+        let video = w.file("video_recording", person, false).await;
+        let withdrawal = |channel| hearth_service::access::ConsentInput {
+            purpose: "repairs_video_triage".into(),
+            granted: false,
+            wording: "May we record the video call?".into(),
+            wording_version: "v1".into(),
+            channel,
+        };
+        // Staff recording it for the person say how it reached them.
+        match h.record_consent(&w.dpo, person, &withdrawal(None)).await {
+            Err(ServiceError::Invalid(errors)) => {
+                assert!(format!("{errors:?}").contains("channel"), "{errors:?}")
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        let resident = hearth_service::Caller::resident(person);
+        let recorded = h
+            .record_consent(&resident, person, &withdrawal(None))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!recorded.consent.granted);
+        let request = recorded
+            .erasure_request
+            .unwrap_or_else(|| panic!("the video is held on that consent alone"));
+        let view = h
+            .rights_request(&w.dpo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(view.request.kind, RequestKind::ConsentWithdrawal);
+        assert_eq!(view.request.status, RequestStatus::Open);
+        assert!(view.request.due_on.is_some(), "on the register's clock");
+        let plan = h
+            .erasure(&w.dpo, request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let planned: Vec<_> = plan.items.iter().map(|i| i.record_id).collect();
+        assert_eq!(planned, vec![video]);
+        assert!(
+            h.person_controls(&w.dpo, person)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .consents
+                .is_empty()
+        );
+    }
+}

@@ -98,6 +98,10 @@ pub struct ConsentRequest {
     pub wording: String,
     /// The version of that wording.
     pub wording_version: String,
+    /// For a withdrawal staff record for the person: how they told us (`letter`, `phone`,
+    /// `email`, `web` or `in_person`).
+    #[serde(default)]
+    pub channel: Option<hearth_core::rights::Channel>,
 }
 
 /// A consent decision as recorded.
@@ -113,6 +117,10 @@ pub struct Consent {
     pub recorded_by: String,
     #[schema(value_type = String, format = DateTime)]
     pub at: jiff::Timestamp,
+    /// For a withdrawal that left records held on that consent alone: the consent withdrawal
+    /// request logged to erase them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub erasure_request: Option<uuid::Uuid>,
 }
 
 impl From<hearth_core::access::ConsentRecord> for Consent {
@@ -126,6 +134,7 @@ impl From<hearth_core::access::ConsentRecord> for Consent {
             wording_version: c.wording_version,
             recorded_by: c.recorded_by,
             at: c.at,
+            erasure_request: None,
         }
     }
 }
@@ -157,9 +166,12 @@ async fn record_consent(
         granted: request.granted,
         wording: request.wording,
         wording_version: request.wording_version,
+        channel: request.channel,
     };
-    let consent = hearth.record_consent(&caller, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(consent.into())))
+    let recorded = hearth.record_consent(&caller, id, &input).await?;
+    let mut consent = Consent::from(recorded.consent);
+    consent.erasure_request = recorded.erasure_request;
+    Ok((StatusCode::CREATED, Json(consent)))
 }
 
 /// The controls on a person that decide who may use their record.

@@ -16,6 +16,18 @@ pub struct ConsentInput {
     pub granted: bool,
     pub wording: String,
     pub wording_version: String,
+    /// How the person told us, for a withdrawal staff record on their behalf: a withdrawal
+    /// that leaves data held on that consent alone logs a consent withdrawal request, which
+    /// records its channel. A resident's own withdrawal is made online.
+    pub channel: Option<hearth_core::rights::Channel>,
+}
+
+/// A consent decision as recorded, and the consent withdrawal request it logged, when
+/// withdrawing left data held on that consent alone (scheduled for erasure by that request).
+#[derive(Debug, Clone)]
+pub struct ConsentRecorded {
+    pub consent: ConsentRecord,
+    pub erasure_request: Option<Uuid>,
 }
 
 /// Which Art 18 / Art 21 control is changed.
@@ -75,7 +87,7 @@ impl Hearth {
         caller: &Caller,
         person_id: Uuid,
         input: &ConsentInput,
-    ) -> Result<ConsentRecord> {
+    ) -> Result<ConsentRecorded> {
         self.refuse_other_resident(caller, person_id).await?;
         self.require_admin(caller, AdminAction::RecordConsent)
             .await?;
@@ -106,6 +118,21 @@ impl Hearth {
                 "is required: which version of the wording",
             );
         }
+        let channel = if Self::is_the_person(caller, person_id) {
+            hearth_core::rights::Channel::Web
+        } else {
+            match input.channel {
+                Some(channel) => channel,
+                None if !input.granted => {
+                    errors.add(
+                        "channel",
+                        "say how the person withdrew (letter, phone, email, web or in_person)",
+                    );
+                    hearth_core::rights::Channel::Web
+                }
+                None => hearth_core::rights::Channel::Web,
+            }
+        };
         errors.finish(()).map_err(ServiceError::Invalid)?;
         self.require_person(person_id).await?;
         let consent = ConsentRecord {
@@ -127,8 +154,20 @@ impl Hearth {
         event.person_ids = vec![person_id];
         event.record_ids = vec![consent.id.to_string()];
         event.fields = vec![format!("consent:{}", consent.purpose)];
-        self.store.insert_consent(&consent, &event).await?;
-        Ok(consent)
+        if consent.granted {
+            self.store.insert_consent(&consent, &event).await?;
+            return Ok(ConsentRecorded {
+                consent,
+                erasure_request: None,
+            });
+        }
+        let erasure_request = self
+            .record_withdrawal(caller, &consent, event, channel)
+            .await?;
+        Ok(ConsentRecorded {
+            consent,
+            erasure_request,
+        })
     }
 
     /// Every grant and withdrawal for a person, oldest first; the latest per purpose is in force.

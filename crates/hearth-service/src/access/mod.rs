@@ -12,7 +12,7 @@ mod tokens;
 mod visible;
 
 pub use caller::Caller;
-pub use controls::{ConsentInput, Control};
+pub use controls::{ConsentInput, ConsentRecorded, Control};
 pub use guarded::{FieldGroup, Guarded};
 pub use staff::{MAX_FAILURES, SESSION_HOURS, SignInLimiter, SignedIn, StaffInput};
 pub use tokens::{MAX_TOKEN_DAYS, TokenRequest};

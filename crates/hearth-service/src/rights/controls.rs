@@ -7,8 +7,9 @@ use crate::{Caller, Hearth, Result, ServiceError};
 use hearth_core::access::ConsentRecord;
 use hearth_core::audit::AuditEvent;
 use hearth_core::rights::{
-    Closure, ConsentScope, Decision, Erasure, Outcome, RequestKind, RestrictionGround,
-    RightsRequest, objection_letter, restriction_letter, withdrawal_letter,
+    Channel, Closure, ConsentScope, Decision, Erasure, NewRightsRequest, Outcome, RequestKind,
+    Requester, RestrictionGround, RightsRequest, objection_letter, restriction_letter,
+    withdrawal_letter,
 };
 use hearth_policy::AdminAction;
 use hearth_store::{PersonFlags, RightsResponse};
@@ -279,6 +280,66 @@ impl Hearth {
             withdrawals,
             erasure: Some(erasure),
         })
+    }
+
+    /// Saves a withdrawal of consent, which takes effect at once. When the person has records
+    /// held on that consent alone, a consent withdrawal request is logged with it (in the same
+    /// transaction) and its erasure plan prepared, so they are scheduled for erasure on the
+    /// register's clock; returns that request.
+    pub(crate) async fn record_withdrawal(
+        &self,
+        caller: &Caller,
+        consent: &ConsentRecord,
+        event: AuditEvent,
+        channel: Channel,
+    ) -> Result<Option<Uuid>> {
+        let person = self
+            .store
+            .get_person(consent.person_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        let mut history = self.store.consent_history(person.id).await?;
+        history.push(consent.clone());
+        let scope = ConsentScope::from_history(&history);
+        let items = self.erasure_items(&person, Some(&scope)).await?;
+        let held = items
+            .iter()
+            .filter(|i| i.decision == Decision::Erase)
+            .count();
+        if held == 0 {
+            self.store.insert_consent(consent, &event).await?;
+            return Ok(None);
+        }
+        let input = NewRightsRequest {
+            person_id: person.id,
+            kind: RequestKind::ConsentWithdrawal,
+            channel,
+            received_on: self.today(),
+            requester: Requester::Subject,
+            summary: format!(
+                "Consent for '{}' withdrawn; {held} record(s) held on it alone are to be erased",
+                consent.purpose
+            ),
+            identity_needed: false,
+        };
+        let request = self.new_request(caller, &input, false);
+        let mut logged = self.event(caller, "rights.request_logged".into());
+        logged.person_ids = vec![person.id];
+        logged.record_type = Some("rights_request".into());
+        logged.record_ids = vec![request.id.to_string()];
+        logged.reason = Some(request.kind.as_str().to_string());
+        self.store
+            .save_rights_response(&RightsResponse {
+                request: &request,
+                expected_version: None,
+                flags: None,
+                consents: std::slice::from_ref(consent),
+                audit: &[event, logged],
+            })
+            .await?;
+        tracing::info!(request = %request.id, held, "consent withdrawn; erasure scheduled");
+        self.plan_erasure(caller, request.id).await?;
+        Ok(Some(request.id))
     }
 
     /// The restriction and objection flags a person has now.

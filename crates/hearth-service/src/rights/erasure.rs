@@ -55,6 +55,12 @@ impl Hearth {
     pub async fn prepare_erasure(&self, caller: &Caller, request_id: Uuid) -> Result<Erasure> {
         self.require_admin(caller, AdminAction::HandleRightsRequests)
             .await?;
+        self.plan_erasure(caller, request_id).await
+    }
+
+    /// Prepares the plan for an erasure or consent withdrawal request, for whoever set it in
+    /// motion (staff handling the request, or a resident withdrawing consent).
+    pub(super) async fn plan_erasure(&self, caller: &Caller, request_id: Uuid) -> Result<Erasure> {
         let request = self.erasure_request(request_id).await?;
         if let Some(existing) = self.store.get_erasure(request_id).await?
             && existing.status != ErasureStatus::Proposed

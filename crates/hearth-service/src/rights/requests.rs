@@ -153,34 +153,7 @@ impl Hearth {
         }
         input.validate(self.today())?;
         self.require_person(input.person_id).await?;
-        let request = RightsRequest {
-            id: Uuid::now_v7(),
-            person_id: input.person_id,
-            kind: input.kind,
-            channel: input.channel,
-            received_on: input.received_on,
-            requester: Some(input.requester.clone()),
-            summary: Some(input.summary.trim().to_string()),
-            // A signed-in resident has proved who they are.
-            identity: if is_resident {
-                Prerequisite::NotNeeded
-            } else {
-                input.identity()
-            },
-            authority: input.authority(),
-            clarifications: vec![],
-            extension: None,
-            status: RequestStatus::Open,
-            outcome: None,
-            outcome_reason: None,
-            response_letter: None,
-            closed_on: None,
-            due_on: None,
-            created_at: self.now(),
-            created_by: caller.actor().to_string(),
-            version: 1,
-        };
-        let request = self.with_due_date(request);
+        let request = self.new_request(caller, input, is_resident);
         let mut event = self.event(caller, "rights.request_logged".into());
         event.person_ids = vec![request.person_id];
         event.record_type = Some("rights_request".into());
@@ -327,6 +300,43 @@ impl Hearth {
         let mut saved = changed;
         saved.version = expected + 1;
         Ok(self.view_of(saved))
+    }
+
+    /// A request as logged, from validated input. A signed-in resident has proved who they are.
+    pub(super) fn new_request(
+        &self,
+        caller: &Caller,
+        input: &NewRightsRequest,
+        is_resident: bool,
+    ) -> RightsRequest {
+        let request = RightsRequest {
+            id: Uuid::now_v7(),
+            person_id: input.person_id,
+            kind: input.kind,
+            channel: input.channel,
+            received_on: input.received_on,
+            requester: Some(input.requester.clone()),
+            summary: Some(input.summary.trim().to_string()),
+            // A signed-in resident has proved who they are.
+            identity: if is_resident {
+                Prerequisite::NotNeeded
+            } else {
+                input.identity()
+            },
+            authority: input.authority(),
+            clarifications: vec![],
+            extension: None,
+            status: RequestStatus::Open,
+            outcome: None,
+            outcome_reason: None,
+            response_letter: None,
+            closed_on: None,
+            due_on: None,
+            created_at: self.now(),
+            created_by: caller.actor().to_string(),
+            version: 1,
+        };
+        self.with_due_date(request)
     }
 
     /// The audit event of an objection taking effect while it is weighed.

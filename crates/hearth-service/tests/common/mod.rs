@@ -117,10 +117,12 @@ impl World {
                     granted: true,
                     wording: "May we record the video call?".into(),
                     wording_version: "v1".into(),
+                    channel: None,
                 },
             )
             .await
             .unwrap_or_else(|e| panic!("consent: {e}"))
+            .consent
     }
 
     /// The data protection officer approves the plan as proposed, unchanged.
