@@ -640,6 +640,60 @@ async fn restriction_objection_and_consent_withdrawal_are_answered_through_the_a
             "[{name}] {bad}"
         );
 
+        // Consent given through the API, then withdrawn by the request: the request closes
+        // with the letter, as nothing is held on that consent alone.
+        let (status, granted) = send(
+            post(
+                &dpo,
+                &format!("/api/people/{person_id}/consents"),
+                json!({ "purpose": "repairs_video_triage", "granted": true,
+                        "wording": "May we record the video call?", "wording_version": "v1" }),
+            ),
+            "grant",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "[{name}] {granted}");
+        let (status, done) = send(
+            post(&igo, &path, json!({ "purposes": ["repairs_video_triage"] })),
+            "withdraw",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {done}");
+        assert_eq!(
+            done["request"]["request"]["status"], "completed",
+            "[{name}] {done}"
+        );
+        assert_eq!(done["withdrawals"][0]["granted"], false, "[{name}] {done}");
+        assert!(done["erasure"].is_null(), "[{name}] {done}");
+
+        // Portability: reviewed at the access endpoint, without the council's own logs.
+        let (_, logged) = send(log("portability"), "log portability").await;
+        let (status, review) = send(
+            http.get(format!(
+                "{base}/api/rights/requests/{}/access",
+                id_of(&logged)
+            ))
+            .bearer_auth(&igo)
+            .header("x-hearth-purpose", "information_rights"),
+            "portability review",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "[{name}] {review}");
+        assert_eq!(
+            review["bundle"]["person"]["given_name"], "Ife",
+            "[{name}] {review}"
+        );
+        assert_eq!(
+            review["bundle"]["access_log"],
+            json!([]),
+            "[{name}] {review}"
+        );
+        assert_eq!(
+            review["bundle"]["consents"].as_array().map(Vec::len),
+            Some(2),
+            "[{name}] {review}"
+        );
+
         let (status, controls) = send(
             http.get(format!("{base}/api/people/{person_id}/controls"))
                 .bearer_auth(&dpo)
