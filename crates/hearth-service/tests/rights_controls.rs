@@ -231,6 +231,9 @@ async fn a_withdrawal_takes_effect_at_once_and_erases_what_was_held_on_it_alone(
             .unwrap_or_else(|e| panic!("{e}"))
             .request;
         assert_eq!(closed.status, RequestStatus::Completed);
+        let letter = closed.response_letter.unwrap_or_default();
+        assert!(letter.starts_with("Your withdrawal of consent"), "{letter}");
+        assert!(letter.contains("What we have erased"), "{letter}");
     }
 }
 

@@ -165,8 +165,15 @@ macro_rules! impl_store {
             /// Seals what was written before encryption at rest: people without a data key get
             /// one and their identifiers and equality answers sealed; notes still in the clear
             /// are sealed under their person's key. Batch by batch, each in its own transaction,
-            /// so an interrupted run leaves whole batches done and the next open finishes.
+            /// so an interrupted run leaves whole batches done and the next open finishes. Once
+            /// nothing is left it is marked done, and later opens skip it: every write since
+            /// encryption at rest is sealed, and looking costs a scan of every note.
             pub(crate) async fn seal_backlog(&self) -> crate::Result<u64> {
+                let marker = self.sql("SELECT COUNT(*) FROM store_markers WHERE name = 'sealed_backlog'");
+                let done: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(marker.as_str())).fetch_one(&self.pool).await?;
+                if done > 0 {
+                    return Ok(0);
+                }
                 let mut sealed = 0u64;
                 let people_sql = self.sql(
                     "SELECT id::text, ni_number, nhs_number, equality::text, created_at::text FROM people \
@@ -231,6 +238,10 @@ macro_rules! impl_store {
                     }
                     tx.commit().await?;
                 }
+                let mark = self.sql(
+                    "INSERT INTO store_markers (name, done_at) VALUES ('sealed_backlog', CURRENT_TIMESTAMP) ON CONFLICT (name) DO NOTHING",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(mark.as_str())).execute(&self.pool).await?;
                 Ok(sealed)
             }
 

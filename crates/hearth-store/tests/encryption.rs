@@ -376,8 +376,9 @@ async fn values_written_before_encryption_are_sealed_when_the_database_opens() {
     for db in all_backends().await {
         let id = plant(&db.store).await;
         // Put the database back as a release without encryption left it: values in the clear,
-        // no data keys.
+        // no data keys, and no record of the backlog having been sealed.
         let statements = [
+            "DELETE FROM store_markers".to_string(),
             "DELETE FROM person_keys".to_string(),
             format!(
                 "UPDATE people SET ni_number = '{PLANTED_NI}', nhs_number = NULL, ni_index = NULL, \

@@ -405,14 +405,21 @@ pub fn apply_overrides(
 /// The letter to the person: what was erased, what was kept, why, and until when, and who
 /// received any of it earlier and is being told. Names no one: the council adds the address
 /// when it sends it.
+/// For a consent withdrawal, it answers the withdrawal: what was held on that consent alone.
 pub fn erasure_letter(
+    kind: super::RequestKind,
     received_on: Date,
     request_id: Uuid,
     items: &[ErasureItem],
     notified: &[String],
 ) -> String {
+    let subject = if kind == super::RequestKind::ConsentWithdrawal {
+        "Your withdrawal of consent: the information we held on that consent alone"
+    } else {
+        "Your request to erase your personal information"
+    };
     let mut out = format!(
-        "Your request to erase your personal information\n\nWe received your request on {received_on} (our reference {request_id}). This letter says what we have erased, what we have kept, why, and until when.\n"
+        "{subject}\n\nWe received your request on {received_on} (our reference {request_id}). This letter says what we have erased, what we have kept, why, and until when.\n"
     );
     let (erased, kept): (Vec<&ErasureItem>, Vec<&ErasureItem>) =
         items.iter().partition(|i| i.decision == Decision::Erase);
@@ -660,6 +667,7 @@ mod tests {
         erased.description = "Remote video assistance recording, made 10 November 2026".into();
         erased.ground = Ground::ConsentBased;
         let letter = erasure_letter(
+            crate::rights::RequestKind::Erasure,
             day(2026, 11, 1),
             Uuid::nil(),
             &[kept, erased],
@@ -668,5 +676,14 @@ mod tests {
         assert!(letter.contains("- Remote video assistance recording, made 10 November 2026: we held it only with your consent"));
         assert!(letter.contains("Kept until 2031-03-01 (6 years after case closed)"));
         assert!(letter.contains("- Safeguarding Board"));
+        assert!(letter.starts_with("Your request to erase"));
+        let withdrawal = erasure_letter(
+            crate::rights::RequestKind::ConsentWithdrawal,
+            day(2026, 11, 1),
+            Uuid::nil(),
+            &[],
+            &[],
+        );
+        assert!(withdrawal.starts_with("Your withdrawal of consent"));
     }
 }

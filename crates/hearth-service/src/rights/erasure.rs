@@ -187,7 +187,13 @@ impl Hearth {
             Some(id) => erased_ids.contains(&id),
             None => person_data_erased,
         }));
-        let letter = erasure_letter(request.received_on, request.id, &erasure.items, &notified);
+        let letter = erasure_letter(
+            request.kind,
+            request.received_on,
+            request.id,
+            &erasure.items,
+            &notified,
+        );
         let kept: Vec<&ErasureItem> = erasure
             .items
             .iter()
