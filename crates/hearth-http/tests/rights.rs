@@ -441,32 +441,69 @@ async fn an_access_response_is_reviewed_released_and_downloaded_once_through_the
     }
 }
 
-#[tokio::test]
-async fn a_rectification_is_made_and_its_history_read_through_the_api() {
-    for db in all_backends().await {
-        let hearth = app(&db);
+/// Hearth served for one backend, with an information governance officer's and the data
+/// protection officer's tokens, for calls made for rights work.
+struct Desk {
+    base: String,
+    http: reqwest::Client,
+    igo: String,
+    dpo: String,
+    today: jiff::civil::Date,
+}
+
+impl Desk {
+    async fn open(db: &hearth_testkit::TestDb) -> Self {
+        let hearth = app(db);
         let igo = token(&hearth, "information_governance_officer").await;
         let dpo = token(&hearth, "data_protection_officer").await;
         let today = hearth.today();
-        let base = serve(hearth).await;
-        let http = reqwest::Client::new();
-        let post = |secret: &str, path: &str, body: Value| {
-            http.post(format!("{base}{path}"))
-                .bearer_auth(secret)
-                .header("x-hearth-purpose", "information_rights")
-                .json(&body)
-        };
-        let name = db.name;
-        let (_, person) = send(
-            post(
-                &dpo,
+        Self {
+            base: serve(hearth).await,
+            http: reqwest::Client::new(),
+            igo,
+            dpo,
+            today,
+        }
+    }
+
+    fn post(&self, secret: &str, path: &str, body: Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(secret)
+            .header("x-hearth-purpose", "information_rights")
+            .json(&body)
+    }
+
+    fn get(&self, secret: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(secret)
+            .header("x-hearth-purpose", "information_rights")
+    }
+
+    /// A person created by the data protection officer; returns their id.
+    async fn person(&self, given: &str, family: &str) -> String {
+        let (status, person) = send(
+            self.post(
+                &self.dpo,
                 "/api/people",
-                json!({ "given_name": "Olu", "family_name": "Ade" }),
+                json!({ "given_name": given, "family_name": family }),
             ),
             "person",
         )
         .await;
-        let person_id = person["id"].as_str().unwrap_or_default().to_string();
+        assert_eq!(status, StatusCode::CREATED, "{person}");
+        person["id"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+#[tokio::test]
+async fn a_rectification_is_made_and_its_history_read_through_the_api() {
+    for db in all_backends().await {
+        let desk = Desk::open(&db).await;
+        let (igo, today, name) = (desk.igo.clone(), desk.today, db.name);
+        let post = |secret: &str, path: &str, body: Value| desk.post(secret, path, body);
+        let person_id = desk.person("Olu", "Ade").await;
         let (_, logged) = send(
             post(
                 &igo,
@@ -506,9 +543,7 @@ async fn a_rectification_is_made_and_its_history_read_through_the_api() {
         .await;
         assert_eq!(status, StatusCode::CREATED, "[{name}] {made}");
         let (status, listed) = send(
-            http.get(format!("{base}/api/rights/people/{person_id}/disclosures"))
-                .bearer_auth(&igo)
-                .header("x-hearth-purpose", "information_rights"),
+            desk.get(&igo, &format!("/api/rights/people/{person_id}/disclosures")),
             "list",
         )
         .await;
@@ -546,9 +581,7 @@ async fn a_rectification_is_made_and_its_history_read_through_the_api() {
             "[{name}] {done}"
         );
         let (status, history) = send(
-            http.get(format!("{base}/api/rights/people/{person_id}/corrections"))
-                .bearer_auth(&igo)
-                .header("x-hearth-purpose", "information_rights"),
+            desk.get(&igo, &format!("/api/rights/people/{person_id}/corrections")),
             "history",
         )
         .await;
@@ -561,29 +594,10 @@ async fn a_rectification_is_made_and_its_history_read_through_the_api() {
 #[tokio::test]
 async fn restriction_objection_and_consent_withdrawal_are_answered_through_the_api() {
     for db in all_backends().await {
-        let hearth = app(&db);
-        let igo = token(&hearth, "information_governance_officer").await;
-        let dpo = token(&hearth, "data_protection_officer").await;
-        let today = hearth.today();
-        let base = serve(hearth).await;
-        let http = reqwest::Client::new();
-        let post = |secret: &str, path: &str, body: Value| {
-            http.post(format!("{base}{path}"))
-                .bearer_auth(secret)
-                .header("x-hearth-purpose", "information_rights")
-                .json(&body)
-        };
-        let name = db.name;
-        let (_, person) = send(
-            post(
-                &dpo,
-                "/api/people",
-                json!({ "given_name": "Ife", "family_name": "Bello" }),
-            ),
-            "person",
-        )
-        .await;
-        let person_id = person["id"].as_str().unwrap_or_default().to_string();
+        let desk = Desk::open(&db).await;
+        let (igo, dpo, today, name) = (desk.igo.clone(), desk.dpo.clone(), desk.today, db.name);
+        let post = |secret: &str, path: &str, body: Value| desk.post(secret, path, body);
+        let person_id = desk.person("Ife", "Bello").await;
         let log = |kind: &str| {
             post(
                 &igo,
@@ -669,12 +683,10 @@ async fn restriction_objection_and_consent_withdrawal_are_answered_through_the_a
         // Portability: reviewed at the access endpoint, without the council's own logs.
         let (_, logged) = send(log("portability"), "log portability").await;
         let (status, review) = send(
-            http.get(format!(
-                "{base}/api/rights/requests/{}/access",
-                id_of(&logged)
-            ))
-            .bearer_auth(&igo)
-            .header("x-hearth-purpose", "information_rights"),
+            desk.get(
+                &igo,
+                &format!("/api/rights/requests/{}/access", id_of(&logged)),
+            ),
             "portability review",
         )
         .await;
@@ -695,9 +707,7 @@ async fn restriction_objection_and_consent_withdrawal_are_answered_through_the_a
         );
 
         let (status, controls) = send(
-            http.get(format!("{base}/api/people/{person_id}/controls"))
-                .bearer_auth(&dpo)
-                .header("x-hearth-purpose", "information_rights"),
+            desk.get(&dpo, &format!("/api/people/{person_id}/controls")),
             "controls",
         )
         .await;

@@ -9,13 +9,15 @@ use hearth_core::records::{
     AddressInput, FiledRecordInput, HouseholdInput, PersonInput, PropertyInput, TenancyInput,
 };
 use hearth_core::retention::{HoldScope, NewHold, ReviewDecision, ReviewStatus};
-use hearth_service::access::{Control, StaffInput};
+use hearth_service::access::Control;
 use hearth_service::retention::{MediaStore, RunOptions, RunReport};
 use hearth_service::{Caller, Hearth, ServiceError};
 use hearth_testkit::{TestDb, all_backends};
 use jiff::civil::{Date, date};
 use std::sync::Arc;
 use uuid::Uuid;
+
+mod common;
 
 struct World {
     hearth: Hearth,
@@ -43,7 +45,7 @@ async fn world(db: &TestDb, start: Date) -> World {
         .unwrap_or_else(|e| panic!("{e}"))
         .with_media(MediaStore::local(media.path()).unwrap_or_else(|e| panic!("{e}")))
         .with_signing_key(key);
-    let dpo = staff_in(&hearth, "dpo", "data_protection_officer").await;
+    let dpo = common::staff_account(&hearth, "dpo", "data_protection_officer").await;
     World {
         hearth,
         dpo,
@@ -126,25 +128,8 @@ impl World {
     }
 
     async fn staff(&self, username: &str, role: &str) -> Caller {
-        staff_in(&self.hearth, username, role).await
+        common::staff_account(&self.hearth, username, role).await
     }
-}
-
-async fn staff_in(hearth: &Hearth, username: &str, role: &str) -> Caller {
-    let account = hearth
-        .create_staff(
-            &Caller::operator("tester"),
-            &StaffInput {
-                username: username.into(),
-                display_name: username.into(),
-                password: format!("{username} correct horse battery"),
-                roles: vec![role.into()],
-                teams: vec![],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
-    Caller::staff(&account)
 }
 
 fn count(report: &RunReport, record_type: &str) -> (u64, i64) {

@@ -8,11 +8,13 @@ use hearth_core::records::{
     AddressInput, ContactEntryInput, HouseholdInput, MembershipInput, PersonInput, PropertyInput,
     TenancyInput,
 };
-use hearth_service::access::StaffInput;
 use hearth_service::{Caller, Hearth, ServiceError};
 use hearth_testkit::{TestDb, all_backends};
 use std::sync::Arc;
 use uuid::Uuid;
+
+mod common;
+use common::staff;
 
 fn app(db: &TestDb) -> Hearth {
     let register = hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
@@ -22,23 +24,6 @@ fn app(db: &TestDb) -> Hearth {
         Arc::new(hearth_core::clock::SystemClock),
     )
     .unwrap_or_else(|e| panic!("shipped policy fits the shipped register: {e}"))
-}
-
-async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
-    let account = hearth
-        .create_staff(
-            &Caller::operator("tester"),
-            &StaffInput {
-                username: username.into(),
-                display_name: username.into(),
-                password: format!("{username} correct horse battery"),
-                roles: vec![role.into()],
-                teams: vec![],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
-    Caller::staff(&account).for_purpose("information_rights")
 }
 
 async fn person(hearth: &Hearth, dpo: &Caller, given: &str, family: &str) -> Uuid {

@@ -32,7 +32,8 @@ pub fn at(day: Date) -> jiff::Timestamp {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
+/// A staff account with one role, acting with no purpose declared yet.
+pub async fn staff_account(hearth: &Hearth, username: &str, role: &str) -> Caller {
     let account = hearth
         .create_staff(
             &Caller::operator("tester"),
@@ -46,7 +47,14 @@ pub async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
         )
         .await
         .unwrap_or_else(|e| panic!("staff {username}: {e}"));
-    Caller::staff(&account).for_purpose("information_rights")
+    Caller::staff(&account)
+}
+
+/// A staff account with one role, working rights requests.
+pub async fn staff(hearth: &Hearth, username: &str, role: &str) -> Caller {
+    staff_account(hearth, username, role)
+        .await
+        .for_purpose("information_rights")
 }
 
 pub async fn world(db: &TestDb) -> World {
