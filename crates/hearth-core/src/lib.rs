@@ -9,6 +9,7 @@ pub mod clock;
 pub mod identifiers;
 pub mod records;
 pub mod register;
+pub mod repairs;
 pub mod retention;
 pub mod rights;
 pub mod validation;

@@ -9,6 +9,7 @@ mod error;
 pub mod import;
 mod records;
 mod register;
+pub mod repairs;
 pub mod retention;
 pub mod rights;
 
@@ -46,6 +47,8 @@ pub struct Hearth {
     signing_key: Option<Arc<hearth_core::audit::CheckpointKey>>,
     /// The bank holidays the statutory clock skips (the council's nation).
     bank_holidays: Arc<hearth_core::rights::BankHolidays>,
+    /// The council's repair targets by priority.
+    repair_targets: hearth_core::repairs::RepairTargets,
 }
 
 impl Hearth {
@@ -96,6 +99,7 @@ impl Hearth {
             bank_holidays: Arc::new(hearth_core::rights::BankHolidays::shipped(
                 hearth_core::rights::Division::EnglandAndWales,
             )),
+            repair_targets: hearth_core::repairs::RepairTargets::default(),
         })
     }
 
@@ -115,6 +119,16 @@ impl Hearth {
     pub fn with_bank_holidays(mut self, calendar: hearth_core::rights::BankHolidays) -> Self {
         self.bank_holidays = Arc::new(calendar);
         self
+    }
+
+    /// Sets repair targets by priority (checked before use).
+    pub fn with_repair_targets(
+        mut self,
+        targets: hearth_core::repairs::RepairTargets,
+    ) -> std::result::Result<Self, String> {
+        targets.validate()?;
+        self.repair_targets = targets;
+        Ok(self)
     }
 
     /// Records the access policy in force in the audit log when it differs from the last one

@@ -18,6 +18,7 @@ mod raw_filed;
 mod raw_holdings;
 mod rectification;
 mod release;
+mod repairs;
 mod retention;
 mod retention_body;
 mod retention_sql;
@@ -40,6 +41,7 @@ pub use raw_filed::RawFiled;
 pub use raw_holdings::RawHoldings;
 pub use rectification::RectificationStore;
 pub use release::ReleaseStore;
+pub use repairs::{RepairQuery, RepairStore, RepairUpdate};
 pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
     Sweep, Tombstone, unsupported_trigger,
@@ -99,6 +101,7 @@ pub trait Store:
     + ReleaseStore
     + RectificationStore
     + DisclosureStore
+    + RepairStore
     + Send
     + Sync
 {

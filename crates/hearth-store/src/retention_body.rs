@@ -297,6 +297,21 @@ macro_rules! impl_retention_store {
                 }
             }
 
+            /// Inserts a filed record and its named dates inside a caller's transaction.
+            async fn insert_filed_in(&self, tx: &mut sqlx::Transaction<'static, $db>, record: &hearth_core::records::FiledRecord, key: Option<&crate::sealer::PersonKey>) -> crate::Result<()> {
+                let (title, details) = self.seal_filed(record, key)?;
+                let sql = self.sql(
+                    "INSERT INTO filed_records (id, record_type, person_id, tenancy_id, case_ref, title, details, stats, created_at, last_activity_at, closed_at, anonymised_at, version) \
+                     VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11::timestamptz, $12::timestamptz, 1)",
+                );
+                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), crate::rows::filed_params(record, title, details)).execute(&mut **tx).await?;
+                let event_sql = self.sql("INSERT INTO filed_record_events (record_id, name, on_date) VALUES ($1::uuid, $2, $3::date)");
+                for (name, on) in &record.fields.events {
+                    sqlx::query(sqlx::AssertSqlSafe(event_sql.as_str())).bind(record.id.to_string()).bind(name).bind(on.to_string()).execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             async fn open_filed(&self, mut records: Vec<hearth_core::records::FiledRecord>) -> crate::Result<Vec<hearth_core::records::FiledRecord>> {
                 let people: Vec<uuid::Uuid> = records.iter().filter_map(|r| r.fields.person_id).collect();
                 let keys = self.keys_of(&people).await?;
@@ -328,17 +343,8 @@ macro_rules! impl_retention_store {
                     Some(p) => Some(self.key_for_write(p).await?),
                     None => None,
                 };
-                let (title, details) = self.seal_filed(record, key.as_ref())?;
                 let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(
-                    "INSERT INTO filed_records (id, record_type, person_id, tenancy_id, case_ref, title, details, stats, created_at, last_activity_at, closed_at, anonymised_at, version) \
-                     VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11::timestamptz, $12::timestamptz, 1)",
-                );
-                bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), crate::rows::filed_params(record, title, details)).execute(&mut *tx).await?;
-                let event_sql = self.sql("INSERT INTO filed_record_events (record_id, name, on_date) VALUES ($1::uuid, $2, $3::date)");
-                for (name, on) in &record.fields.events {
-                    sqlx::query(sqlx::AssertSqlSafe(event_sql.as_str())).bind(record.id.to_string()).bind(name).bind(on.to_string()).execute(&mut *tx).await?;
-                }
+                self.insert_filed_in(&mut tx, record, key.as_ref()).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())

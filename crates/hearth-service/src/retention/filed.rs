@@ -25,6 +25,20 @@ impl Hearth {
         record: &FiledRecord,
         verb: &str,
     ) -> Result<hearth_core::audit::AuditEvent> {
+        self.admit_filed_as(caller, action, record, None, format!("filed_record.{verb}"))
+            .await
+    }
+
+    /// As [`Self::admit_filed`], for a view of the record: a field group with the data
+    /// categories it shows (an operative's job sheet shows name, contact and property only).
+    pub(crate) async fn admit_filed_as(
+        &self,
+        caller: &Caller,
+        action: RecordAction,
+        record: &FiledRecord,
+        view_of: Option<(&str, Vec<String>)>,
+        audit_action: String,
+    ) -> Result<hearth_core::audit::AuditEvent> {
         let purpose = self.purpose_of(caller)?.to_string();
         let record_type = self
             .register
@@ -46,11 +60,14 @@ impl Hearth {
             }
             None => None,
         };
+        let (field_group, categories) = view_of
+            .map(|(group, categories)| (group.to_string(), categories))
+            .unwrap_or_else(|| ("record".into(), record_type.data_categories.clone()));
         let view = RecordView {
             record_type: record_type.id.clone(),
             record_id: record.id.to_string(),
-            field_group: "record".into(),
-            categories: record_type.data_categories.clone(),
+            field_group: field_group.clone(),
+            categories,
             subject,
             related: RelatedControls::default(),
         };
@@ -58,7 +75,7 @@ impl Hearth {
             .gate
             .decide_record(caller.principal(), action, &purpose, &view)
             .map_err(|e| ServiceError::Policy(e.to_string()))?;
-        let mut event = self.event(caller, format!("filed_record.{verb}"));
+        let mut event = self.event(caller, audit_action);
         event.record_type = Some(record_type.id.clone());
         event.record_ids = vec![record.id.to_string()];
         event.person_ids = record.fields.person_id.into_iter().collect();
@@ -68,7 +85,7 @@ impl Hearth {
             self.store.append_audit_events(&[event]).await?;
             return Err(ServiceError::Forbidden(decision.explain()));
         }
-        event.fields = vec!["record".into()];
+        event.fields = vec![field_group];
         Ok(event)
     }
 

@@ -22,6 +22,7 @@ pub struct World {
     /// Information governance: prepares and carries out, cannot approve.
     pub igo: Caller,
     pub media: MediaStore,
+    pub clock: Arc<ManualClock>,
     pub _dir: tempfile::TempDir,
 }
 
@@ -62,9 +63,10 @@ pub async fn world(db: &TestDb) -> World {
     let clock = Arc::new(ManualClock::new(at(date(2026, 11, 20))));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let media = MediaStore::local(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    let hearth = Hearth::new(db.store.clone(), Arc::new(register), clock)
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), clock.clone())
         .unwrap_or_else(|e| panic!("{e}"))
-        .with_media(media.clone());
+        .with_media(media.clone())
+        .with_signing_key(hearth_core::audit::CheckpointKey::from_seed([7; 32]));
     let dpo = staff(&hearth, "the.dpo", "data_protection_officer").await;
     let igo = staff(&hearth, "the.igo", "information_governance_officer").await;
     World {
@@ -72,6 +74,7 @@ pub async fn world(db: &TestDb) -> World {
         dpo,
         igo,
         media,
+        clock,
         _dir: dir,
     }
 }
