@@ -29,6 +29,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "tenancies", description = "Tenancies and leases"),
         (name = "contacts", description = "The contact log"),
         (name = "records", description = "Filed records of the register's other record types, and their media"),
+        (name = "repairs", description = "Repairs: reports, triage and targets, jobs, appointments, status and satisfaction"),
         (name = "retention", description = "Legal holds, disposal reviews, retention runs and certificates"),
         (name = "rights", description = "The requests register: residents' rights requests against the statutory clock"),
         (name = "register", description = "The processing register in force and its retention schedules"),
@@ -50,6 +51,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::contacts::routes())
         .merge(routes::register::routes())
         .merge(routes::records::routes())
+        .merge(routes::repairs::routes())
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())
         .merge(routes::erasure::routes())

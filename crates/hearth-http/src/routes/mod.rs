@@ -10,6 +10,7 @@ pub mod properties;
 pub mod records;
 pub mod register;
 pub mod release;
+pub mod repairs;
 pub mod responses;
 pub mod retention;
 pub mod rights;
