@@ -58,6 +58,11 @@ pub struct ConsentRecord {
     pub person_id: Uuid,
     pub purpose: String,
     pub granted: bool,
+    /// Explicit consent to special category data (Art 9(2)(a)), asked separately from consent
+    /// to the processing itself (Art 6(1)(a)): a video call may show health, religion or
+    /// ethnicity.
+    #[serde(default)]
+    pub special_category: bool,
     pub wording: String,
     pub wording_version: String,
     pub recorded_by: String,
@@ -72,6 +77,8 @@ pub struct PersonControls {
     pub objected: bool,
     /// Purposes with a current (latest, granted) consent.
     pub consents: Vec<String>,
+    /// Purposes with current explicit consent to special category data (Art 9(2)(a)).
+    pub explicit_consents: Vec<String>,
     /// Staff ids assigned to work for this person.
     pub assignees: Vec<Uuid>,
 }

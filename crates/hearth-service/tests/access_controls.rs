@@ -197,6 +197,7 @@ async fn consent_opens_a_consent_based_purpose_and_withdrawal_closes_it_at_once(
         let consent = |granted| ConsentInput {
             purpose: "repairs_video_triage".into(),
             granted,
+            special_category: false,
             wording: "Can we see the problem on a video call? It may be recorded.".into(),
             wording_version: "v3".into(),
             channel: Some(hearth_core::rights::Channel::Phone),

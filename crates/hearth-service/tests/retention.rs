@@ -416,6 +416,7 @@ async fn survey_answers_are_anonymised_keeping_the_registers_fields() {
                 &hearth_service::access::ConsentInput {
                     purpose: "surveys".into(),
                     granted: true,
+                    special_category: false,
                     wording: "May we keep your answers to this survey?".into(),
                     wording_version: "1".into(),
                     channel: None,

@@ -277,6 +277,7 @@ async fn a_residents_own_withdrawal_schedules_what_was_held_on_it_for_erasure() 
         let withdrawal = |channel| hearth_service::access::ConsentInput {
             purpose: "repairs_video_triage".into(),
             granted: false,
+            special_category: false,
             wording: "May we record the video call?".into(),
             wording_version: "v1".into(),
             channel,

@@ -141,17 +141,37 @@ pub(crate) fn token_from(row: TokenRow) -> Result<ApiToken> {
     })
 }
 
-pub(crate) type ConsentRow = (String, String, String, bool, String, String, String, String);
-pub(crate) const CONSENT_COLUMNS: &str =
-    "id::text, person_id::text, purpose, granted, wording, wording_version, recorded_by, at::text";
+pub(crate) type ConsentRow = (
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    String,
+    String,
+    String,
+    String,
+);
+pub(crate) const CONSENT_COLUMNS: &str = "id::text, person_id::text, purpose, granted, special_category, wording, wording_version, recorded_by, at::text";
 
 pub(crate) fn consent_from(row: ConsentRow) -> Result<ConsentRecord> {
-    let (id, person_id, purpose, granted, wording, wording_version, recorded_by, at) = row;
+    let (
+        id,
+        person_id,
+        purpose,
+        granted,
+        special_category,
+        wording,
+        wording_version,
+        recorded_by,
+        at,
+    ) = row;
     Ok(ConsentRecord {
         id: parse_uuid(&id)?,
         person_id: parse_uuid(&person_id)?,
         purpose,
         granted,
+        special_category,
         wording,
         wording_version,
         recorded_by,
@@ -183,14 +203,15 @@ macro_rules! impl_access_store {
             /// Records a grant or withdrawal of consent inside a transaction.
             async fn write_consent(&self, tx: &mut sqlx::Transaction<'static, $db>, consent: &hearth_core::access::ConsentRecord) -> crate::Result<()> {
                 let sql = self.sql(
-                    "INSERT INTO consents (id, person_id, purpose, granted, wording, wording_version, recorded_by, at) \
-                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8::timestamptz)",
+                    "INSERT INTO consents (id, person_id, purpose, granted, special_category, wording, wording_version, recorded_by, at) \
+                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9::timestamptz)",
                 );
                 sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(consent.id.to_string())
                     .bind(consent.person_id.to_string())
                     .bind(&consent.purpose)
                     .bind(consent.granted)
+                    .bind(consent.special_category)
                     .bind(&consent.wording)
                     .bind(&consent.wording_version)
                     .bind(&consent.recorded_by)
@@ -424,17 +445,18 @@ macro_rules! impl_access_store {
                     }
                     // The latest record per person and purpose decides; earlier ones are history.
                     let consent_sql = self.sql(&format!(
-                        "SELECT person_id::text, purpose, granted FROM consents WHERE person_id IN ({ids}) ORDER BY at, id"
+                        "SELECT person_id::text, purpose, granted, special_category FROM consents WHERE person_id IN ({ids}) ORDER BY at, id"
                     ));
-                    let mut q = sqlx::query_as::<_, (String, String, bool)>(sqlx::AssertSqlSafe(consent_sql.as_str()));
+                    let mut q = sqlx::query_as::<_, (String, String, bool, bool)>(sqlx::AssertSqlSafe(consent_sql.as_str()));
                     for id in chunk { q = q.bind(id.to_string()); }
-                    let mut latest: std::collections::HashMap<(String, String), bool> = std::collections::HashMap::new();
-                    for (id, purpose, granted) in q.fetch_all(&self.pool).await? {
-                        latest.insert((id, purpose), granted);
+                    let mut latest: std::collections::HashMap<(String, String, bool), bool> = std::collections::HashMap::new();
+                    for (id, purpose, granted, special) in q.fetch_all(&self.pool).await? {
+                        latest.insert((id, purpose, special), granted);
                     }
-                    for ((id, purpose), granted) in latest {
+                    for ((id, purpose, special), granted) in latest {
                         if granted {
-                            out.entry(crate::access::parse_uuid(&id)?).or_default().consents.push(purpose);
+                            let entry = out.entry(crate::access::parse_uuid(&id)?).or_default();
+                            if special { entry.explicit_consents.push(purpose) } else { entry.consents.push(purpose) }
                         }
                     }
                     let assign_sql = self.sql(&format!("SELECT person_id::text, staff_id::text FROM assignments WHERE person_id IN ({ids})"));
@@ -446,6 +468,7 @@ macro_rules! impl_access_store {
                 }
                 for controls in out.values_mut() {
                     controls.consents.sort();
+                    controls.explicit_consents.sort();
                 }
                 Ok(out)
             }

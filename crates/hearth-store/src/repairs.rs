@@ -177,8 +177,7 @@ pub(crate) type JobRow = (
 );
 
 pub(crate) fn job_from(row: JobRow) -> Result<RepairJob> {
-    let (id, repair_id, staff_id, contractor, instructions, status, assigned_at, finished_at) =
-        row;
+    let (id, repair_id, staff_id, contractor, instructions, status, assigned_at, finished_at) = row;
     let assignee = match (staff_id, contractor) {
         (Some(staff), _) => hearth_core::repairs::Assignee::Operative {
             staff_id: crate::access::parse_uuid(&staff)?,
@@ -221,7 +220,10 @@ pub(crate) fn appointment_from(row: AppointmentRow) -> Result<Appointment> {
     Ok(Appointment {
         id: crate::access::parse_uuid(&id)?,
         repair_id: crate::access::parse_uuid(&repair_id)?,
-        job_id: job_id.as_deref().map(crate::access::parse_uuid).transpose()?,
+        job_id: job_id
+            .as_deref()
+            .map(crate::access::parse_uuid)
+            .transpose()?,
         kind: parse(&kind)?,
         starts_at: crate::rows::parse_ts(&starts_at)?,
         ends_at: crate::rows::parse_ts(&ends_at)?,

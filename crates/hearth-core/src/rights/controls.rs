@@ -52,9 +52,11 @@ pub struct ConsentScope {
 
 impl ConsentScope {
     /// From a person's consent history, oldest first: the latest record per purpose counts.
+    /// Consent to the processing decides; explicit consent to special category data is asked
+    /// on top of it and withdrawn with it.
     pub fn from_history<'a>(history: impl IntoIterator<Item = &'a ConsentRecord>) -> Self {
         let mut latest: BTreeMap<&str, bool> = BTreeMap::new();
-        for record in history {
+        for record in history.into_iter().filter(|r| !r.special_category) {
             latest.insert(&record.purpose, record.granted);
         }
         let mut scope = Self::default();
@@ -177,6 +179,7 @@ mod tests {
             person_id: Uuid::nil(),
             purpose: purpose.into(),
             granted,
+            special_category: false,
             wording: "words".into(),
             wording_version: "1".into(),
             recorded_by: "staff".into(),

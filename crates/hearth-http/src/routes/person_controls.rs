@@ -94,6 +94,10 @@ pub struct ConsentRequest {
     pub purpose: String,
     /// `true` to grant, `false` to withdraw.
     pub granted: bool,
+    /// Explicit consent to special category data (Art 9(2)(a)), asked apart from consent to
+    /// the processing; only for purposes that rest on it.
+    #[serde(default)]
+    pub special_category: bool,
     /// The words shown or read to the person.
     pub wording: String,
     /// The version of that wording.
@@ -111,6 +115,8 @@ pub struct Consent {
     pub person_id: uuid::Uuid,
     pub purpose: String,
     pub granted: bool,
+    /// Explicit consent to special category data (Art 9(2)(a)).
+    pub special_category: bool,
     pub wording: String,
     pub wording_version: String,
     /// Who recorded it: the resident, or staff on their behalf.
@@ -130,6 +136,7 @@ impl From<hearth_core::access::ConsentRecord> for Consent {
             person_id: c.person_id,
             purpose: c.purpose,
             granted: c.granted,
+            special_category: c.special_category,
             wording: c.wording,
             wording_version: c.wording_version,
             recorded_by: c.recorded_by,
@@ -164,6 +171,7 @@ async fn record_consent(
     let input = ConsentInput {
         purpose: request.purpose,
         granted: request.granted,
+        special_category: request.special_category,
         wording: request.wording,
         wording_version: request.wording_version,
         channel: request.channel,

@@ -14,6 +14,9 @@ use uuid::Uuid;
 pub struct ConsentInput {
     pub purpose: String,
     pub granted: bool,
+    /// Explicit consent to special category data (Art 9(2)(a)), recorded apart from consent
+    /// to the processing.
+    pub special_category: bool,
     pub wording: String,
     pub wording_version: String,
     /// How the person told us, for a withdrawal staff record on their behalf: a withdrawal
@@ -104,6 +107,18 @@ impl Hearth {
                     input.purpose
                 ),
             ),
+            Some(p)
+                if input.special_category
+                    && !p.special_condition.contains(&hearth_core::register::Art9Condition::A) =>
+            {
+                errors.add(
+                    "special_category",
+                    format!(
+                        "'{}' does not rest on explicit consent to special category data (Art 9(2)(a))",
+                        input.purpose
+                    ),
+                )
+            }
             Some(_) => {}
         }
         if input.wording.trim().is_empty() {
@@ -140,6 +155,7 @@ impl Hearth {
             person_id,
             purpose: input.purpose.clone(),
             granted: input.granted,
+            special_category: input.special_category,
             wording: input.wording.trim().to_string(),
             wording_version: input.wording_version.trim().to_string(),
             recorded_by: caller.actor().to_string(),

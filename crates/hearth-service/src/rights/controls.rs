@@ -200,13 +200,24 @@ impl Hearth {
             }
         }
         errors.finish(()).map_err(ServiceError::Invalid)?;
+        // Explicit consent to special category data goes with the consent it was given on.
+        let explicit = explicit_in_force(&history);
         let withdrawals: Vec<ConsentRecord> = purposes
             .iter()
-            .map(|p| ConsentRecord {
+            .flat_map(|p| {
+                let both = if explicit.contains(&p.id) {
+                    vec![false, true]
+                } else {
+                    vec![false]
+                };
+                both.into_iter().map(move |special| (p, special))
+            })
+            .map(|(p, special)| ConsentRecord {
                 id: Uuid::now_v7(),
                 person_id: person.id,
                 purpose: p.id.clone(),
                 granted: false,
+                special_category: special,
                 wording: format!(
                     "Consent withdrawn by the person's request received on {} (reference {})",
                     request.received_on, request.id
@@ -432,4 +443,17 @@ impl Hearth {
             ..flags
         }))
     }
+}
+
+/// Purposes whose latest explicit (special category) consent is a grant.
+pub(crate) fn explicit_in_force(history: &[ConsentRecord]) -> std::collections::BTreeSet<String> {
+    let mut latest = std::collections::BTreeMap::new();
+    for record in history.iter().filter(|r| r.special_category) {
+        latest.insert(record.purpose.clone(), record.granted);
+    }
+    latest
+        .into_iter()
+        .filter(|(_, granted)| *granted)
+        .map(|(purpose, _)| purpose)
+        .collect()
 }

@@ -126,6 +126,7 @@ impl World {
                 &ConsentInput {
                     purpose: "repairs_video_triage".into(),
                     granted: true,
+                    special_category: false,
                     wording: "May we record the video call?".into(),
                     wording_version: "v1".into(),
                     channel: None,

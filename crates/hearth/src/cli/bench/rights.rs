@@ -214,6 +214,7 @@ fn holdings_of(
             person_id: person.id,
             purpose: (*purpose).into(),
             granted: true,
+            special_category: false,
             wording: "I agree to the use described to me.".into(),
             wording_version: "2023-1".into(),
             recorded_by: "staff-1".into(),
