@@ -13,5 +13,6 @@ pub mod repairs;
 pub mod retention;
 pub mod rights;
 pub mod validation;
+pub mod video;
 
 pub use validation::{FieldError, FieldErrors};

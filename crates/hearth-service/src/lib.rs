@@ -12,6 +12,7 @@ mod register;
 pub mod repairs;
 pub mod retention;
 pub mod rights;
+pub mod video;
 
 pub use access::{Caller, Visible};
 pub use audit::AuditVerification;
@@ -49,6 +50,9 @@ pub struct Hearth {
     bank_holidays: Arc<hearth_core::rights::BankHolidays>,
     /// The council's repair targets by priority.
     repair_targets: hearth_core::repairs::RepairTargets,
+    /// The address residents reach Hearth at (`https://repairs.example.gov.uk`), for the links
+    /// Hearth sends; required to offer a video call.
+    public_url: Option<Arc<str>>,
 }
 
 impl Hearth {
@@ -100,6 +104,7 @@ impl Hearth {
                 hearth_core::rights::Division::EnglandAndWales,
             )),
             repair_targets: hearth_core::repairs::RepairTargets::default(),
+            public_url: None,
         })
     }
 
@@ -118,6 +123,12 @@ impl Hearth {
     /// Counts the statutory clock's working days on this calendar.
     pub fn with_bank_holidays(mut self, calendar: hearth_core::rights::BankHolidays) -> Self {
         self.bank_holidays = Arc::new(calendar);
+        self
+    }
+
+    /// The address residents reach Hearth at, for links in messages (no trailing slash).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(Arc::from(url.trim_end_matches('/')));
         self
     }
 

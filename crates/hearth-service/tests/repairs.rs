@@ -4,10 +4,7 @@
 
 mod common;
 
-use common::{World, at, staff_account, world};
-use hearth_core::records::{
-    AddressInput, HouseholdInput, MembershipInput, PropertyInput, TenancyInput,
-};
+use common::{Estate, World, at, estate, world};
 use hearth_core::repairs::{
     AppointmentInput, JobInput, RepairFile, RepairInput, RepairStatus, SatisfactionInput,
 };
@@ -17,87 +14,6 @@ use hearth_service::{Caller, ServiceError};
 use hearth_store::RepairQuery;
 use jiff::civil::date;
 use uuid::Uuid;
-
-/// A tenant of a home, and the planner and operative who work on it.
-struct Estate {
-    tenant: Uuid,
-    home: Uuid,
-    planner: Caller,
-    operative: Caller,
-    operative_id: Uuid,
-}
-
-async fn estate(w: &World) -> Estate {
-    let dpo = &w.dpo;
-    let tenant = w.person("Amara", Default::default()).await;
-    let home = w
-        .hearth
-        .create_property(
-            dpo,
-            &PropertyInput {
-                uprn: "83012345".into(),
-                address: AddressInput {
-                    line1: "12 Fenton Road".into(),
-                    town: Some("Huddersfield".into()),
-                    postcode: "HD1 3AB".into(),
-                    ..Default::default()
-                },
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("property: {e}"))
-        .id();
-    let household = w
-        .hearth
-        .create_household(dpo, &HouseholdInput::default())
-        .await
-        .unwrap_or_else(|e| panic!("household: {e}"))
-        .id();
-    w.hearth
-        .add_member(
-            dpo,
-            household,
-            &MembershipInput {
-                person_id: tenant,
-                relationship: "lead_tenant".into(),
-                start_date: "2020-01-06".into(),
-                end_date: None,
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("member: {e}"));
-    w.hearth
-        .create_tenancy(
-            dpo,
-            &TenancyInput {
-                household_id: household,
-                property_id: home,
-                tenancy_type: "secure".into(),
-                start_date: "2020-01-06".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("tenancy: {e}"));
-    let planner = staff_account(&w.hearth, "ravi", "repairs_planner")
-        .await
-        .for_purpose("repairs_and_maintenance");
-    let operative = staff_account(&w.hearth, "olu", "repairs_operative")
-        .await
-        .for_purpose("repairs_and_maintenance");
-    let operative_id = match operative.actor() {
-        hearth_core::actor::Actor::Staff(id) => id.parse().unwrap_or_else(|e| panic!("{e}")),
-        other => panic!("{other:?}"),
-    };
-    Estate {
-        tenant,
-        home,
-        planner,
-        operative,
-        operative_id,
-    }
-}
 
 fn leak(e: &Estate, via: Option<&str>, priority: Option<&str>) -> RepairInput {
     RepairInput {

@@ -27,6 +27,7 @@ mod rows;
 pub mod sealer;
 mod sql;
 mod sqlite;
+mod video;
 
 pub use access::AccessStore;
 pub use disclosure::DisclosureStore;
@@ -48,6 +49,7 @@ pub use retention::{
 };
 pub use rights::{PersonFlags, RequestQuery, RightsResponse, RightsStore};
 pub use sqlite::SqliteStore;
+pub use video::{Attempt, CallUpdate, OutboxStore, VideoStore};
 
 use async_trait::async_trait;
 use hearth_core::records::{ContactEntry, Household, Membership, Person, Property, Tenancy};
@@ -102,6 +104,8 @@ pub trait Store:
     + RectificationStore
     + DisclosureStore
     + RepairStore
+    + VideoStore
+    + OutboxStore
     + Send
     + Sync
 {

@@ -145,5 +145,6 @@ crate::release::impl_release_store!(PgStore);
 crate::rectification::impl_rectification_store!(PgStore);
 crate::disclosure::impl_disclosure_store!(PgStore);
 crate::repairs::impl_repair_store!(PgStore, Postgres);
+crate::video::impl_video_store!(PgStore, Postgres);
 crate::raw_filed::impl_raw_filed!(PgStore);
 crate::raw_holdings::impl_raw_holdings!(PgStore);

@@ -325,6 +325,54 @@ macro_rules! impl_repair_store {
                 Ok(())
             }
 
+            /// Writes one change to a repair inside a caller's transaction.
+            pub(crate) async fn write_repair_update(&self, tx: &mut sqlx::Transaction<'static, $db>, key: &crate::sealer::PersonKey, update: crate::repairs::RepairUpdate<'_>) -> crate::Result<()> {
+                let repair = update.repair;
+                let comment = match &repair.satisfaction {
+                    Some(s) => self.sealer.seal_opt(key, "repairs", "satisfaction_comment", repair.id, s.comment.as_deref())?,
+                    None => None,
+                };
+                let sql = self.sql(
+                    "UPDATE repairs SET priority = $2, status = $3, resolution = $4, target_at = $5::timestamptz, closed_at = $6::timestamptz, \
+                     satisfaction_score = $7, satisfaction_comment = $8, satisfaction_at = $9::timestamptz, version = version + 1 \
+                     WHERE id = $1::uuid AND version = $10",
+                );
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(repair.id.to_string())
+                    .bind(repair.priority.as_str())
+                    .bind(repair.status.as_str())
+                    .bind(repair.resolution.map(|r| r.as_str()))
+                    .bind(crate::rows::ts(repair.target_at))
+                    .bind(repair.closed_at.map(crate::rows::ts))
+                    .bind(repair.satisfaction.as_ref().map(|s| i64::from(s.score)))
+                    .bind(comment)
+                    .bind(repair.satisfaction.as_ref().map(|s| crate::rows::ts(s.at)))
+                    .bind(update.expected_version)
+                    .execute(&mut **tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(crate::StoreError::VersionConflict { expected: update.expected_version });
+                }
+                // The record's retention clock: last activity now, closed when the repair is.
+                let touch = self.sql("UPDATE filed_records SET last_activity_at = $2::timestamptz, closed_at = $3::timestamptz, version = version + 1 WHERE id = $1::uuid");
+                sqlx::query(sqlx::AssertSqlSafe(touch.as_str()))
+                    .bind(repair.id.to_string())
+                    .bind(crate::rows::ts(update.at))
+                    .bind(repair.closed_at.map(crate::rows::ts))
+                    .execute(&mut **tx)
+                    .await?;
+                if let Some(change) = update.status_change {
+                    self.write_status_change(tx, key, change).await?;
+                }
+                for job in update.jobs {
+                    self.write_job(tx, repair.person_id, job).await?;
+                }
+                for appointment in update.appointments {
+                    self.write_appointment(tx, appointment).await?;
+                }
+                Ok(())
+            }
+
             fn open_repair_rows(&self, rows: Vec<crate::repairs::RepairRow>, keys: &std::collections::HashMap<uuid::Uuid, crate::sealer::PersonKey>) -> crate::Result<Vec<hearth_core::repairs::Repair>> {
                 rows.into_iter()
                     .map(|row| {
@@ -368,51 +416,9 @@ macro_rules! impl_repair_store {
             }
 
             async fn update_repair(&self, update: crate::repairs::RepairUpdate<'_>, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                let repair = update.repair;
-                let key = self.key_for_write(repair.person_id).await?;
-                let comment = match &repair.satisfaction {
-                    Some(s) => self.sealer.seal_opt(&key, "repairs", "satisfaction_comment", repair.id, s.comment.as_deref())?,
-                    None => None,
-                };
+                let key = self.key_for_write(update.repair.person_id).await?;
                 let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(
-                    "UPDATE repairs SET priority = $2, status = $3, resolution = $4, target_at = $5::timestamptz, closed_at = $6::timestamptz, \
-                     satisfaction_score = $7, satisfaction_comment = $8, satisfaction_at = $9::timestamptz, version = version + 1 \
-                     WHERE id = $1::uuid AND version = $10",
-                );
-                let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(repair.id.to_string())
-                    .bind(repair.priority.as_str())
-                    .bind(repair.status.as_str())
-                    .bind(repair.resolution.map(|r| r.as_str()))
-                    .bind(crate::rows::ts(repair.target_at))
-                    .bind(repair.closed_at.map(crate::rows::ts))
-                    .bind(repair.satisfaction.as_ref().map(|s| i64::from(s.score)))
-                    .bind(comment)
-                    .bind(repair.satisfaction.as_ref().map(|s| crate::rows::ts(s.at)))
-                    .bind(update.expected_version)
-                    .execute(&mut *tx)
-                    .await?;
-                if done.rows_affected() != 1 {
-                    return Err(crate::StoreError::VersionConflict { expected: update.expected_version });
-                }
-                // The record's retention clock: last activity now, closed when the repair is.
-                let touch = self.sql("UPDATE filed_records SET last_activity_at = $2::timestamptz, closed_at = $3::timestamptz, version = version + 1 WHERE id = $1::uuid");
-                sqlx::query(sqlx::AssertSqlSafe(touch.as_str()))
-                    .bind(repair.id.to_string())
-                    .bind(crate::rows::ts(update.at))
-                    .bind(repair.closed_at.map(crate::rows::ts))
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(change) = update.status_change {
-                    self.write_status_change(&mut tx, &key, change).await?;
-                }
-                for job in update.jobs {
-                    self.write_job(&mut tx, repair.person_id, job).await?;
-                }
-                for appointment in update.appointments {
-                    self.write_appointment(&mut tx, appointment).await?;
-                }
+                self.write_repair_update(&mut tx, &key, update).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())

@@ -128,5 +128,6 @@ crate::release::impl_release_store!(SqliteStore);
 crate::rectification::impl_rectification_store!(SqliteStore);
 crate::disclosure::impl_disclosure_store!(SqliteStore);
 crate::repairs::impl_repair_store!(SqliteStore, Sqlite);
+crate::video::impl_video_store!(SqliteStore, Sqlite);
 crate::raw_filed::impl_raw_filed!(SqliteStore);
 crate::raw_holdings::impl_raw_holdings!(SqliteStore);

@@ -180,6 +180,9 @@ impl Hearth {
         let erasure_request = self
             .record_withdrawal(caller, &consent, event, channel)
             .await?;
+        // Withdrawing consent to a video purpose ends any call in progress for it.
+        self.end_calls_on_withdrawal(caller, person_id, std::slice::from_ref(&consent.purpose))
+            .await?;
         Ok(ConsentRecorded {
             consent,
             erasure_request,

@@ -23,7 +23,7 @@ pub const REPAIRS_PURPOSE: &str = "repairs_and_maintenance";
 
 impl Hearth {
     /// A repair and the record it is filed as, or not found.
-    async fn load_repair(&self, id: Uuid) -> Result<(FiledRecord, RepairFile)> {
+    pub(crate) async fn load_repair(&self, id: Uuid) -> Result<(FiledRecord, RepairFile)> {
         let file = self
             .store
             .get_repair(id)
@@ -39,7 +39,7 @@ impl Hearth {
 
     /// Asks the gate about a repair for the caller's purpose; the event is returned to be
     /// written with the change (a refusal is written at once).
-    async fn admit_repair(
+    pub(crate) async fn admit_repair(
         &self,
         caller: &Caller,
         action: RecordAction,
@@ -51,7 +51,7 @@ impl Hearth {
     }
 
     /// A status change made by this caller now.
-    fn status_change(
+    pub(crate) fn status_change(
         &self,
         caller: &Caller,
         repair_id: Uuid,

@@ -246,6 +246,7 @@ impl Hearth {
             request.id
         ));
         let flags = self.flags_of(person.id).await?;
+        let withdrawn: Vec<String> = purposes.iter().map(|p| p.id.clone()).collect();
         if to_erase == 0 {
             let view = self
                 .close_with(
@@ -258,6 +259,8 @@ impl Hearth {
                     withdrawals.clone(),
                     event,
                 )
+                .await?;
+            self.end_calls_on_withdrawal(caller, person.id, &withdrawn)
                 .await?;
             return Ok(WithdrawalDone {
                 request: view,
@@ -285,6 +288,8 @@ impl Hearth {
             ));
         }
         tracing::info!(request = %request_id, withdrawn = withdrawals.len(), "consent withdrawn");
+        self.end_calls_on_withdrawal(caller, person.id, &withdrawn)
+            .await?;
         let erasure = self.prepare_erasure(caller, request_id).await?;
         Ok(WithdrawalDone {
             request: self.view_of(saved),

@@ -5,7 +5,10 @@
 
 use hearth_core::access::ConsentRecord;
 use hearth_core::clock::ManualClock;
-use hearth_core::records::{Equality, FiledRecordInput, PersonInput};
+use hearth_core::records::{
+    AddressInput, Equality, FiledRecordInput, HouseholdInput, MembershipInput, PersonInput,
+    PropertyInput, TenancyInput,
+};
 use hearth_core::retention::{HoldScope, NewHold};
 use hearth_core::rights::{Channel, NewRightsRequest, RequestKind, Requester};
 use hearth_service::access::{ConsentInput, StaffInput};
@@ -226,4 +229,107 @@ pub fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
         files.insert(name, content);
     }
     files
+}
+
+/// A tenant of a home, and the planner and operative who work on it.
+pub struct Estate {
+    pub tenant: Uuid,
+    pub home: Uuid,
+    pub planner: Caller,
+    pub operative: Caller,
+    pub operative_id: Uuid,
+}
+
+pub async fn estate(w: &World) -> Estate {
+    let dpo = &w.dpo;
+    let tenant = w
+        .hearth
+        .create_person(
+            dpo,
+            &PersonInput {
+                given_name: "Amara".into(),
+                family_name: "Okafor".into(),
+                phones: vec![hearth_core::records::ContactPoint {
+                    value: "07700 900123".into(),
+                    label: Some("mobile".into()),
+                    source: None,
+                }],
+                emails: vec![hearth_core::records::ContactPoint {
+                    value: "amara@example.org".into(),
+                    label: None,
+                    source: None,
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("tenant: {e}"))
+        .id();
+    let home = w
+        .hearth
+        .create_property(
+            dpo,
+            &PropertyInput {
+                uprn: "83012345".into(),
+                address: AddressInput {
+                    line1: "12 Fenton Road".into(),
+                    town: Some("Huddersfield".into()),
+                    postcode: "HD1 3AB".into(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("property: {e}"))
+        .id();
+    let household = w
+        .hearth
+        .create_household(dpo, &HouseholdInput::default())
+        .await
+        .unwrap_or_else(|e| panic!("household: {e}"))
+        .id();
+    w.hearth
+        .add_member(
+            dpo,
+            household,
+            &MembershipInput {
+                person_id: tenant,
+                relationship: "lead_tenant".into(),
+                start_date: "2020-01-06".into(),
+                end_date: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("member: {e}"));
+    w.hearth
+        .create_tenancy(
+            dpo,
+            &TenancyInput {
+                household_id: household,
+                property_id: home,
+                tenancy_type: "secure".into(),
+                start_date: "2020-01-06".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("tenancy: {e}"));
+    let planner = staff_account(&w.hearth, "ravi", "repairs_planner")
+        .await
+        .for_purpose("repairs_and_maintenance");
+    let operative = staff_account(&w.hearth, "olu", "repairs_operative")
+        .await
+        .for_purpose("repairs_and_maintenance");
+    let operative_id = match operative.actor() {
+        hearth_core::actor::Actor::Staff(id) => id.parse().unwrap_or_else(|e| panic!("{e}")),
+        other => panic!("{other:?}"),
+    };
+    Estate {
+        tenant,
+        home,
+        planner,
+        operative,
+        operative_id,
+    }
 }

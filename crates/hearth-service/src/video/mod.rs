@@ -1,0 +1,56 @@
+//! Total Assist video calls: staff offer a call on a repair and the link goes to the resident
+//! by email or text through the outbox; the resident (or staff, on the phone) answers the two
+//! consent questions, shown in the register's words; a "no" books a home visit instead; a
+//! withdrawal of consent ends any call in progress and blocks new links until the resident
+//! agrees again.
+
+mod answer;
+mod offer;
+
+pub use answer::{CallAnswer, InviteView};
+pub use offer::VideoOfferInput;
+
+use crate::{Hearth, Result, ServiceError};
+use hearth_core::register::{Purpose, RecordType};
+use hearth_core::video::{ConsentWording, consent_wording, is_video_purpose};
+
+/// The register's record type for call recordings; its purposes are the calls' purposes.
+pub const RECORDING_TYPE: &str = "video_recording";
+
+/// The outbox template carrying a call's link.
+pub const LINK_TEMPLATE: &str = "video_call_link";
+
+/// How long a link opens for after it is sent.
+pub const INVITE_HOURS: i64 = 24;
+
+impl Hearth {
+    fn recording_type(&self) -> Result<&RecordType> {
+        self.register.record_type(RECORDING_TYPE).ok_or_else(|| {
+            ServiceError::Storage("the register has no video_recording record type".into())
+        })
+    }
+
+    /// The video purpose named, or a field error saying which purposes a call can be for.
+    fn video_purpose(&self, id: &str) -> Result<(&Purpose, ConsentWording)> {
+        let recording = self.recording_type()?;
+        match self.register.purpose(id) {
+            Some(p) if is_video_purpose(p, recording) => Ok((p, consent_wording(p, recording))),
+            _ => {
+                let allowed: Vec<&str> = recording
+                    .purposes
+                    .iter()
+                    .filter(|p| {
+                        self.register
+                            .purpose(p)
+                            .is_some_and(|p| is_video_purpose(p, recording))
+                    })
+                    .map(String::as_str)
+                    .collect();
+                Err(ServiceError::field(
+                    "purpose",
+                    format!("a video call is for one of: {}", allowed.join(", ")),
+                ))
+            }
+        }
+    }
+}
