@@ -30,6 +30,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "contacts", description = "The contact log"),
         (name = "records", description = "Filed records of the register's other record types, and their media"),
         (name = "repairs", description = "Repairs: reports, triage and targets, jobs, appointments, status and satisfaction"),
+        (name = "video", description = "Total Assist video calls about repairs: offers, answers given by phone, ending calls"),
         (name = "retention", description = "Legal holds, disposal reviews, retention runs and certificates"),
         (name = "rights", description = "The requests register: residents' rights requests against the statutory clock"),
         (name = "register", description = "The processing register in force and its retention schedules"),
@@ -52,6 +53,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::register::routes())
         .merge(routes::records::routes())
         .merge(routes::repairs::routes())
+        .merge(routes::video::routes())
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())
         .merge(routes::erasure::routes())

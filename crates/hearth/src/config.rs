@@ -23,6 +23,8 @@ struct FileConfig {
     retention_run_at: Option<String>,
     bank_holidays: Option<String>,
     bank_holidays_file: Option<PathBuf>,
+    public_url: Option<String>,
+    repair_targets: Option<hearth_core::repairs::RepairTargets>,
 }
 
 /// Settings given as flags.
@@ -64,6 +66,11 @@ pub struct Config {
     pub bank_holidays: hearth_core::rights::Division,
     /// A newer copy of GOV.UK's `bank-holidays.json`; the shipped list when not set.
     pub bank_holidays_file: Option<PathBuf>,
+    /// The address residents reach Hearth at, for links sent to them (default: the listen
+    /// address over http, right for a demo only).
+    pub public_url: String,
+    /// Repair targets by priority.
+    pub repair_targets: hearth_core::repairs::RepairTargets,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -84,6 +91,7 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_RETENTION_RUN_AT",
     "HEARTH_BANK_HOLIDAYS",
     "HEARTH_BANK_HOLIDAYS_FILE",
+    "HEARTH_PUBLIC_URL",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -332,6 +340,32 @@ impl Config {
             None,
         )
         .map(PathBuf::from);
+        let public_url = pick(
+            &mut origins,
+            "public_url",
+            None,
+            "HEARTH_PUBLIC_URL",
+            file.public_url.clone(),
+            Some(format!("http://{listen}")),
+        )
+        .unwrap_or_default()
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://"))
+            || public_url.contains(char::is_whitespace)
+        {
+            bail!(
+                "public_url: '{public_url}' is not an http(s) address like https://repairs.example.gov.uk"
+            );
+        }
+        let repair_targets = file.repair_targets.unwrap_or_default();
+        if file.repair_targets.is_some() {
+            origins.push(("repair_targets", file_name.clone()));
+        }
+        repair_targets
+            .validate()
+            .map_err(|e| anyhow::anyhow!("{file_name}: {e}"))?;
         Ok(Self {
             listen,
             data_dir,
@@ -345,6 +379,8 @@ impl Config {
             retention_run_at,
             bank_holidays,
             bank_holidays_file,
+            public_url,
+            repair_targets,
             origins,
         })
     }
@@ -560,5 +596,50 @@ mod tests {
             config.redacted_database_url(),
             "postgres://hearth:****@db.internal/hearth"
         );
+    }
+
+    #[test]
+    fn repair_targets_and_the_public_url_are_checked_where_they_are_set() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("hearth.toml");
+        let with = |text: &str| {
+            std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
+            Config::resolve(
+                &Flags {
+                    config: Some(file.clone()),
+                    ..Default::default()
+                },
+                env(&[]),
+            )
+        };
+        let good = with(
+            "public_url = \"https://repairs.example.gov.uk/\"\n[repair_targets]\nemergency_hours = 4\nurgent_working_days = 3\nroutine_working_days = 28\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(good.public_url, "https://repairs.example.gov.uk");
+        assert_eq!(good.repair_targets.emergency_hours, 4);
+        let backwards = with(
+            "[repair_targets]\nemergency_hours = 4\nurgent_working_days = 30\nroutine_working_days = 10\n",
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(backwards.contains("routine_working_days"), "{backwards}");
+        let missing = with("[repair_targets]\nemergency_hours = 4\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            missing.contains(":1:") || missing.contains("urgent_working_days"),
+            "{missing}"
+        );
+        let not_a_url = with("public_url = \"repairs.example.gov.uk\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(not_a_url.contains("public_url"), "{not_a_url}");
+        let default =
+            Config::resolve(&Flags::default(), env(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(default.public_url, "http://127.0.0.1:8080");
     }
 }

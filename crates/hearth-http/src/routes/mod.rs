@@ -17,6 +17,7 @@ pub mod rights;
 pub mod session;
 pub mod system;
 pub mod tenancies;
+pub mod video;
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
