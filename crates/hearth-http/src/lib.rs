@@ -2,6 +2,7 @@
 //! `/api/openapi.json`, and Swagger UI at `/api/docs`. Handlers parse, call one service
 //! function, and map the result; no rule lives here.
 
+mod call_pages;
 mod doc;
 mod error;
 mod extract;
@@ -75,7 +76,8 @@ pub fn app(hearth: Hearth) -> Router {
     let (router, mut doc) = api().split_for_parts();
     doc::describe_gate(&mut doc);
     router
-        .with_state(hearth)
+        .with_state(hearth.clone())
+        .merge(call_pages::routes().with_state(hearth.clone()))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(error::no_such_route)
         .method_not_allowed_fallback(error::method_not_allowed)
@@ -101,7 +103,7 @@ pub fn app(hearth: Hearth) -> Router {
             // Spans name the method and path only: query strings can hold names, postcodes and
             // NI numbers, which never go to the logs.
             tower_http::trace::TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<axum::body::Body>| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                tracing::info_span!("request", method = %request.method(), path = %call_pages::loggable_path(request.uri().path()))
             }),
         )
 }

@@ -56,7 +56,11 @@ async fn answer_by_phone(
     Id(id): Id,
     Body(answer): Body<CallAnswer>,
 ) -> Result<Json<VideoCall>, ApiError> {
-    Ok(Json(hearth.answer_video_call_by_phone(&caller, id, answer).await?))
+    Ok(Json(
+        hearth
+            .answer_video_call_by_phone(&caller, id, answer)
+            .await?,
+    ))
 }
 
 /// Ends a call.

@@ -30,6 +30,9 @@ pub struct CallAnswer {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InviteView {
     pub call_id: Uuid,
+    /// Who is asking: the notice's organisation and service.
+    pub organisation: String,
+    pub service: String,
     pub repair_reference: String,
     /// The purpose's name, in the register's words.
     pub purpose_name: String,
@@ -79,8 +82,15 @@ impl Hearth {
             .get_repair(call.repair_id)
             .await?
             .ok_or(ServiceError::NotFound("repair"))?;
+        let notice = self
+            .recording_type()?
+            .notice
+            .as_ref()
+            .and_then(|id| self.register.notices.iter().find(|n| &n.id == id));
         Ok(InviteView {
             call_id: call.id,
+            organisation: notice.map(|n| n.organisation.clone()).unwrap_or_default(),
+            service: notice.map(|n| n.service.clone()).unwrap_or_default(),
             repair_reference: repair.repair.reference,
             purpose_name: purpose.name.clone(),
             status: call.status,
@@ -393,11 +403,14 @@ impl Hearth {
             .collect();
         let mut ended = call.clone();
         ended.end(CallEnd::ConsentWithdrawn, now);
+        // The notice promises an engineer will attend in person instead.
+        let visit = self.visit_instead(&caller, call.repair_id).await?;
+        ended.visit_id = visit.as_ref().map(|(_, _, a, _)| a.id);
         let event = self.call_event(&caller, &ended, "video.consent_withdrawn");
         let answered = Answered {
             call: ended.clone(),
             consents: withdrawals,
-            visit: None,
+            visit,
         };
         self.save_answered(answered, call.version, None, event)
             .await?;
@@ -420,17 +433,38 @@ impl Hearth {
             }
             let mut changed = call.clone();
             changed.end(CallEnd::ConsentWithdrawn, self.now());
+            let visit = self.visit_instead(caller, call.repair_id).await?;
+            changed.visit_id = visit.as_ref().map(|(_, _, a, _)| a.id);
             let event = self.call_event(caller, &changed, "video.ended");
             let answered = Answered {
                 call: changed,
                 consents: vec![],
-                visit: None,
+                visit,
             };
             self.save_answered(answered, call.version, None, event)
                 .await?;
             ended.push(call.id);
         }
         Ok(ended)
+    }
+
+    /// The home visit booked in place of a call, if one was.
+    pub async fn visit_of_call(&self, call: &VideoCall) -> Result<Option<Appointment>> {
+        let Some(visit) = call.visit_id else {
+            return Ok(None);
+        };
+        let file = self.store.get_repair(call.repair_id).await?;
+        Ok(file.and_then(|f| f.appointments.into_iter().find(|a| a.id == visit)))
+    }
+
+    /// The reference of a call's repair, for the resident's page.
+    pub async fn repair_reference_of(&self, call: &VideoCall) -> Result<String> {
+        let file = self
+            .store
+            .get_repair(call.repair_id)
+            .await?
+            .ok_or(ServiceError::NotFound("repair"))?;
+        Ok(file.repair.reference)
     }
 
     /// Both sides are connected: the call is live.

@@ -8,7 +8,7 @@ mod answer;
 mod offer;
 
 pub use answer::{CallAnswer, InviteView};
-pub use offer::VideoOfferInput;
+pub use offer::{VideoOfferInput, uk_time};
 
 use crate::{Hearth, Result, ServiceError};
 use hearth_core::register::{Purpose, RecordType};

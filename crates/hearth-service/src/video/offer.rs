@@ -179,7 +179,7 @@ fn is_mobile(number: &str) -> bool {
 }
 
 /// "14:05 on 24 November 2026", UK time.
-pub(crate) fn uk_time(at: jiff::Timestamp) -> String {
+pub fn uk_time(at: jiff::Timestamp) -> String {
     let zone = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
     at.to_zoned(zone).strftime("%H:%M on %-d %B %Y").to_string()
 }

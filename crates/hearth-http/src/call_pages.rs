@@ -1,0 +1,419 @@
+//! The resident's pages for a video call, in the GOV.UK Design System's markup: no account,
+//! the link's single-use secret opens the questions; answering yes to both starts a call
+//! session held in a cookie (`HttpOnly`, `SameSite=Strict`, path `/call`); a "no" confirms the
+//! home visit booked instead; the call page lets the resident stop and withdraw at any time.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use hearth_service::video::{CallAnswer, InviteView};
+use hearth_service::{Hearth, ServiceError};
+use serde::Deserialize;
+
+/// The cookie holding a resident's call session.
+pub const CALL_COOKIE: &str = "hearth_call";
+
+const GOVUK_CSS: &[u8] = include_bytes!("../assets/govuk/govuk-frontend.min.css");
+const GOVUK_JS: &[u8] = include_bytes!("../assets/govuk/govuk-frontend.min.js");
+const HEARTH_CSS: &[u8] = include_bytes!("../assets/hearth.css");
+
+pub fn routes() -> Router<Hearth> {
+    Router::new()
+        .route(
+            "/assets/govuk/govuk-frontend.min.css",
+            get(|| asset("text/css", GOVUK_CSS)),
+        )
+        .route(
+            "/assets/govuk/govuk-frontend.min.js",
+            get(|| asset("text/javascript", GOVUK_JS)),
+        )
+        .route("/assets/hearth.css", get(|| asset("text/css", HEARTH_CSS)))
+        .route("/call/room", get(room))
+        .route("/call/room/withdraw", post(withdraw))
+        .route("/call/{secret}", get(questions).post(answer))
+        .route("/call/{secret}/join", post(join))
+}
+
+async fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The names the pages show: the organisation and service from the register's notice.
+#[derive(Clone, Default)]
+struct Frame {
+    organisation: String,
+    service: String,
+}
+
+impl Frame {
+    fn of(hearth: &Hearth) -> Self {
+        let register = hearth.register();
+        let notice = register
+            .record_type(hearth_service::video::RECORDING_TYPE)
+            .and_then(|r| r.notice.as_ref())
+            .and_then(|id| register.notices.iter().find(|n| &n.id == id));
+        Self {
+            organisation: notice.map(|n| n.organisation.clone()).unwrap_or_default(),
+            service: notice
+                .map(|n| n.service.clone())
+                .unwrap_or_else(|| "Video call".into()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "call_questions.html")]
+struct Questions {
+    organisation: String,
+    service: String,
+    error: bool,
+    call_missing: bool,
+    special_missing: bool,
+    call: String,
+    special: String,
+    reference: String,
+    purpose: String,
+    expires: String,
+    call_wording: String,
+    special_wording: String,
+    version: String,
+}
+
+#[derive(Template)]
+#[template(path = "call_message.html")]
+struct Message {
+    organisation: String,
+    service: String,
+    error: bool,
+    heading: String,
+    panel: bool,
+    lines: Vec<String>,
+    join_action: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "call_room.html")]
+struct Room {
+    organisation: String,
+    service: String,
+    error: bool,
+    reference: String,
+}
+
+fn render(status: StatusCode, page: impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a call page failed to render");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn message(frame: &Frame, status: StatusCode, heading: &str, lines: Vec<String>) -> Response {
+    render(
+        status,
+        Message {
+            organisation: frame.organisation.clone(),
+            service: frame.service.clone(),
+            error: false,
+            heading: heading.into(),
+            panel: false,
+            lines,
+            join_action: None,
+        },
+    )
+}
+
+/// A page for a link or session that does not work, saying why and what to do.
+fn failure(frame: &Frame, err: ServiceError) -> Response {
+    let phone = "If you still want help with your repair, contact us and we will send a new link or arrange a visit.".to_string();
+    match err {
+        ServiceError::Gone(why) => message(
+            frame,
+            StatusCode::GONE,
+            "This link no longer works",
+            vec![capitalise(&why), phone],
+        ),
+        ServiceError::NotFound(_) | ServiceError::Unauthenticated(_) => message(
+            frame,
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            vec![
+                "Check the link in your email or text message: it must be copied in full.".into(),
+                phone,
+            ],
+        ),
+        other => {
+            tracing::error!(error = %other, "a call page failed");
+            message(
+                frame,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+                vec!["Try again later.".into(), phone],
+            )
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+fn questions_page(frame: &Frame, view: &InviteView, form: &AnswerForm, error: bool) -> Response {
+    let answered = |v: &Option<String>| {
+        v.clone()
+            .filter(|v| v == "yes" || v == "no")
+            .unwrap_or_default()
+    };
+    let call = answered(&form.call);
+    let special = answered(&form.special_category);
+    let call_missing = error && call.is_empty();
+    let special_missing = error && call == "yes" && special.is_empty();
+    render(
+        if error {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        Questions {
+            organisation: frame.organisation.clone(),
+            service: frame.service.clone(),
+            error,
+            call_missing,
+            special_missing,
+            call,
+            special,
+            reference: view.repair_reference.clone(),
+            purpose: view.purpose_name.clone(),
+            expires: hearth_service::video::uk_time(view.expires_at),
+            call_wording: view.wording.call.clone(),
+            special_wording: view.wording.special_category.clone(),
+            version: view.wording.version.clone(),
+        },
+    )
+}
+
+async fn questions(State(hearth): State<Hearth>, Path(secret): Path<String>) -> Response {
+    let frame = Frame::of(&hearth);
+    match hearth.open_video_invite(&secret).await {
+        Ok(view) if view.status == hearth_core::video::CallStatus::Accepted => render(
+            StatusCode::OK,
+            Message {
+                organisation: frame.organisation.clone(),
+                service: frame.service.clone(),
+                error: false,
+                heading: "Join your video call".into(),
+                panel: false,
+                lines: vec![format!(
+                    "You agreed to a video call about repair {} when we spoke. This link works once.",
+                    view.repair_reference
+                )],
+                join_action: Some(format!("/call/{}/join", secret.trim())),
+            },
+        ),
+        Ok(view) => questions_page(&frame, &view, &AnswerForm::default(), false),
+        Err(e) => failure(&frame, e),
+    }
+}
+
+/// The two answers as the form sends them.
+#[derive(Debug, Default, Deserialize)]
+struct AnswerForm {
+    call: Option<String>,
+    special_category: Option<String>,
+}
+
+async fn answer(
+    State(hearth): State<Hearth>,
+    Path(secret): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> Response {
+    let frame = Frame::of(&hearth);
+    let view = match hearth.open_video_invite(&secret).await {
+        Ok(view) => view,
+        Err(e) => return failure(&frame, e),
+    };
+    // Only "yes" and "no" are answers; anything else is no answer and the form comes back.
+    let yes = |v: &Option<String>| match v.as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    let answer = match (yes(&form.call), yes(&form.special_category)) {
+        (Some(false), _) => CallAnswer {
+            call: false,
+            special_category: false,
+        },
+        (Some(true), Some(special)) => CallAnswer {
+            call: true,
+            special_category: special,
+        },
+        _ => return questions_page(&frame, &view, &form, true),
+    };
+    match hearth.answer_video_invite(&secret, Some(answer)).await {
+        Ok((_, Some(session))) => into_room(&session),
+        Ok((call, None)) => {
+            let mut lines = vec!["You said you would rather not have a video call. That is fine: an engineer will visit you instead.".to_string()];
+            if let Some(visit) = hearth.visit_of_call(&call).await.ok().flatten() {
+                lines.push(format!(
+                    "We have booked a visit between {} and {}. We will contact you if we need to change it.",
+                    hearth_service::video::uk_time(visit.starts_at),
+                    hearth_service::video::uk_time(visit.ends_at)
+                ));
+            }
+            render(
+                StatusCode::OK,
+                Message {
+                    organisation: frame.organisation.clone(),
+                    service: frame.service.clone(),
+                    error: false,
+                    heading: "An engineer will visit you".into(),
+                    panel: true,
+                    lines,
+                    join_action: None,
+                },
+            )
+        }
+        Err(e) => failure(&frame, e),
+    }
+}
+
+/// Joins a call agreed to on the phone.
+async fn join(State(hearth): State<Hearth>, Path(secret): Path<String>) -> Response {
+    match hearth.answer_video_invite(&secret, None).await {
+        Ok((_, Some(session))) => into_room(&session),
+        Ok((_, None)) => failure(
+            &Frame::of(&hearth),
+            ServiceError::Gone("this video call has ended".into()),
+        ),
+        Err(e) => failure(&Frame::of(&hearth), e),
+    }
+}
+
+fn into_room(session: &str) -> Response {
+    let cookie =
+        format!("{CALL_COOKIE}={session}; Path=/call; HttpOnly; SameSite=Strict; Max-Age=86400");
+    let mut response = Redirect::to("/call/room").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The call session from the request's cookie.
+pub fn call_session(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == CALL_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+async fn room(State(hearth): State<Hearth>, headers: HeaderMap) -> Response {
+    let frame = Frame::of(&hearth);
+    let Some(session) = call_session(&headers) else {
+        return failure(
+            &frame,
+            ServiceError::Unauthenticated("no call session".into()),
+        );
+    };
+    match hearth.call_of_session(&session).await {
+        Ok(call) => {
+            let reference = hearth.repair_reference_of(&call).await.unwrap_or_default();
+            render(
+                StatusCode::OK,
+                Room {
+                    organisation: frame.organisation,
+                    service: frame.service,
+                    error: false,
+                    reference,
+                },
+            )
+        }
+        Err(e) => failure(&frame, e),
+    }
+}
+
+async fn withdraw(State(hearth): State<Hearth>, headers: HeaderMap) -> Response {
+    let frame = Frame::of(&hearth);
+    let Some(session) = call_session(&headers) else {
+        return failure(
+            &frame,
+            ServiceError::Unauthenticated("no call session".into()),
+        );
+    };
+    match hearth.withdraw_from_call(&session).await {
+        Ok(call) => render(
+            StatusCode::OK,
+            Message {
+                organisation: frame.organisation.clone(),
+                service: frame.service.clone(),
+                error: false,
+                heading: "You have withdrawn your consent".into(),
+                panel: true,
+                lines: withdrawn_lines(&hearth, &call).await,
+                join_action: None,
+            },
+        ),
+        Err(e) => failure(&frame, e),
+    }
+}
+
+async fn withdrawn_lines(hearth: &Hearth, call: &hearth_core::video::VideoCall) -> Vec<String> {
+    let mut lines = vec!["The video call has ended. We will not send you another video call link unless you ask for one.".to_string()];
+    match hearth.visit_of_call(call).await.ok().flatten() {
+        Some(visit) => lines.push(format!(
+            "An engineer will visit you instead, between {} and {}.",
+            hearth_service::video::uk_time(visit.starts_at),
+            hearth_service::video::uk_time(visit.ends_at)
+        )),
+        None => lines.push("We will contact you about your repair.".into()),
+    }
+    lines
+}
+
+/// The path as logs show it: a call link's secret is a credential, so it never reaches them.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/call/") {
+        Some(rest) if !rest.starts_with("room") => {
+            let tail = rest
+                .split_once('/')
+                .map(|(_, t)| format!("/{t}"))
+                .unwrap_or_default();
+            std::borrow::Cow::Owned(format!("/call/{{link}}{tail}"))
+        }
+        _ => std::borrow::Cow::Borrowed(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn link_secrets_never_reach_the_logs() {
+        assert_eq!(super::loggable_path("/call/hearth_abc123"), "/call/{link}");
+        assert_eq!(
+            super::loggable_path("/call/hearth_abc123/join"),
+            "/call/{link}/join"
+        );
+        assert_eq!(super::loggable_path("/call/room"), "/call/room");
+        assert_eq!(super::loggable_path("/api/repairs"), "/api/repairs");
+    }
+}

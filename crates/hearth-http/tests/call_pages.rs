@@ -1,0 +1,261 @@
+//! The resident's video-call pages over HTTP, on every backend: the link shows both questions
+//! in GOV.UK markup, refuses a form with no answer with an error summary, starts a call session
+//! on yes (the link then no longer works), books a visit on no, and lets the resident withdraw.
+
+use hearth_core::clock::SystemClock;
+use hearth_core::repairs::RepairInput;
+use hearth_service::video::VideoOfferInput;
+use hearth_service::{Caller, Hearth};
+use hearth_testkit::all_backends;
+use reqwest::StatusCode;
+use std::sync::Arc;
+
+mod common;
+use common::tenant_and_home;
+
+async fn serve(hearth: Hearth) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let base = format!(
+        "http://{}",
+        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    );
+    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
+    base
+}
+
+/// Reports a repair and offers a call by text; returns the link's path (`/call/<secret>`).
+async fn offer(
+    db: &hearth_testkit::TestDb,
+    hearth: &Hearth,
+    planner: &Caller,
+    person: uuid::Uuid,
+    home: uuid::Uuid,
+) -> String {
+    let repair = hearth
+        .report_repair(
+            planner,
+            &RepairInput {
+                person_id: Some(person),
+                property_id: Some(home),
+                category: "electrical".into(),
+                priority: Some("urgent".into()),
+                reported_via: Some("phone".into()),
+                description: "Sockets in the kitchen not working".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("report: {e}"));
+    let call = hearth
+        .offer_video_call(
+            planner,
+            repair.repair.id,
+            &VideoOfferInput {
+                purpose: "repairs_video_triage".into(),
+                channel: "sms".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{}: offer: {e}", db.name));
+    let message = db
+        .store
+        .outbox_message(call.notification_id.unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no message"));
+    let link = &message.personalisation["link"];
+    link[link.find("/call/").unwrap_or(0)..].to_string()
+}
+
+#[tokio::test]
+async fn a_resident_answers_joins_and_withdraws_through_the_pages() {
+    for db in all_backends().await {
+        let register =
+            hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
+        let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_public_url("https://repairs.example.gov.uk");
+        let (person, home) = tenant_and_home(&hearth).await;
+        let planner_account = hearth
+            .create_staff(
+                &Caller::operator("tester"),
+                &hearth_service::access::StaffInput {
+                    username: "ravi".into(),
+                    display_name: "Ravi".into(),
+                    password: "ravi correct horse battery".into(),
+                    roles: vec!["repairs_planner".into()],
+                    teams: vec![],
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let planner = Caller::staff(&planner_account).for_purpose("repairs_and_maintenance");
+        let first = offer(&db, &hearth, &planner, person, home).await;
+        let base = serve(hearth.clone()).await;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let get = |path: String| http.get(format!("{base}{path}"));
+
+        let page = get(first.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.status(), StatusCode::OK, "{}", db.name);
+        let html = page.text().await.unwrap_or_default();
+        assert!(
+            html.contains("Do you agree to a video call?") && html.contains("explicit consent"),
+            "{html}"
+        );
+        assert!(
+            html.contains("We keep recordings for up to four weeks.")
+                && html.contains("Wording version total-assist-")
+        );
+        assert!(!html.contains("<title>Error:"));
+
+        // No answer: the form comes back with an error summary and nothing is recorded.
+        let empty = http
+            .post(format!("{base}{first}"))
+            .form(&[("call", "")])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = empty.text().await.unwrap_or_default();
+        assert!(
+            html.contains("<title>Error: ")
+                && html.contains("govuk-error-summary")
+                && html.contains("Select yes if you agree to a video call"),
+            "{html}"
+        );
+        let yes_only = http
+            .post(format!("{base}{first}"))
+            .form(&[("call", "yes")])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            yes_only
+                .text()
+                .await
+                .unwrap_or_default()
+                .contains("Select yes if you give your explicit consent")
+        );
+
+        let joined = http
+            .post(format!("{base}{first}"))
+            .form(&[("call", "yes"), ("special_category", "yes")])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(joined.status(), StatusCode::SEE_OTHER, "{}", db.name);
+        assert_eq!(
+            joined
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok()),
+            Some("/call/room")
+        );
+        let cookie = joined
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            cookie.starts_with("hearth_call=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        let session = cookie.split(';').next().unwrap_or_default().to_string();
+
+        let room = get("/call/room".into())
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(room.status(), StatusCode::OK);
+        assert!(
+            room.text()
+                .await
+                .unwrap_or_default()
+                .contains("Stop the call and withdraw my consent")
+        );
+        let again = get(first.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.status(), StatusCode::GONE, "the link works once");
+        let no_session = get("/call/room".into())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(no_session.status(), StatusCode::NOT_FOUND);
+
+        let withdrawn = http
+            .post(format!("{base}/call/room/withdraw"))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(withdrawn.status(), StatusCode::OK);
+        let html = withdrawn.text().await.unwrap_or_default();
+        assert!(
+            html.contains("You have withdrawn your consent")
+                && html.contains("An engineer will visit you instead"),
+            "{html}"
+        );
+        let after = get("/call/room".into())
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(after.status(), StatusCode::GONE);
+
+        // A no books a visit. (The resident withdrew, so staff record their new consent first.)
+        hearth
+            .record_consent(
+                &planner,
+                person,
+                &hearth_service::access::ConsentInput {
+                    purpose: "repairs_video_triage".into(),
+                    granted: true,
+                    special_category: false,
+                    wording: "Resident asked for a video call".into(),
+                    wording_version: "phone-request".into(),
+                    channel: Some(hearth_core::rights::Channel::Phone),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let second = offer(&db, &hearth, &planner, person, home).await;
+        let declined = http
+            .post(format!("{base}{second}"))
+            .form(&[("call", "no")])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(declined.status(), StatusCode::OK);
+        let html = declined.text().await.unwrap_or_default();
+        assert!(
+            html.contains("An engineer will visit you")
+                && html.contains("We have booked a visit between"),
+            "{html}"
+        );
+
+        let css = get("/assets/govuk/govuk-frontend.min.css".into())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            css.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("text/css")
+        );
+    }
+}
