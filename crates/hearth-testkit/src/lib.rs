@@ -4,6 +4,12 @@
 //! create databases), each test in a database of its own. Without it they are skipped loudly;
 //! with `HEARTH_REQUIRE_POSTGRES=1` (as CI sets) a skip is a failure.
 
+mod notify_server;
+mod smtp_server;
+
+pub use notify_server::{NotifySent, NotifyServer};
+pub use smtp_server::{Received, SmtpServer};
+
 use hearth_core::records::{AddressInput, Person, PersonInput, Property, PropertyInput};
 use hearth_store::Store;
 use std::sync::Arc;
