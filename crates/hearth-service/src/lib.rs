@@ -53,6 +53,8 @@ pub struct Hearth {
     /// The address residents reach Hearth at (`https://repairs.example.gov.uk`), for the links
     /// Hearth sends; required to offer a video call.
     public_url: Option<Arc<str>>,
+    /// How outbox messages leave: email and text transports, when configured.
+    transports: video::Transports,
 }
 
 impl Hearth {
@@ -105,6 +107,7 @@ impl Hearth {
             )),
             repair_targets: hearth_core::repairs::RepairTargets::default(),
             public_url: None,
+            transports: video::Transports::default(),
         })
     }
 
@@ -129,6 +132,12 @@ impl Hearth {
     /// The address residents reach Hearth at, for links in messages (no trailing slash).
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = Some(Arc::from(url.trim_end_matches('/')));
+        self
+    }
+
+    /// Sends outbox messages through these transports.
+    pub fn with_transports(mut self, transports: video::Transports) -> Self {
+        self.transports = transports;
         self
     }
 

@@ -5,9 +5,11 @@
 //! agrees again.
 
 mod answer;
+mod dispatch;
 mod offer;
 
 pub use answer::{CallAnswer, InviteView};
+pub use dispatch::{DispatchReport, Transports};
 pub use offer::{VideoOfferInput, uk_time};
 
 use crate::{Hearth, Result, ServiceError};
