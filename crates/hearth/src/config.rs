@@ -25,6 +25,8 @@ struct FileConfig {
     bank_holidays_file: Option<PathBuf>,
     public_url: Option<String>,
     repair_targets: Option<hearth_core::repairs::RepairTargets>,
+    notify: Option<crate::messaging::NotifySettings>,
+    smtp: Option<crate::messaging::SmtpSettings>,
 }
 
 /// Settings given as flags.
@@ -71,6 +73,8 @@ pub struct Config {
     pub public_url: String,
     /// Repair targets by priority.
     pub repair_targets: hearth_core::repairs::RepairTargets,
+    /// How outbox messages (video-call links) leave: email and text transports.
+    pub transports: hearth_service::video::Transports,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -92,6 +96,10 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_BANK_HOLIDAYS",
     "HEARTH_BANK_HOLIDAYS_FILE",
     "HEARTH_PUBLIC_URL",
+    "HEARTH_NOTIFY_API_KEY",
+    "HEARTH_NOTIFY_API_KEY_FILE",
+    "HEARTH_SMTP_PASSWORD",
+    "HEARTH_SMTP_PASSWORD_FILE",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -366,6 +374,14 @@ impl Config {
         repair_targets
             .validate()
             .map_err(|e| anyhow::anyhow!("{file_name}: {e}"))?;
+        let transports =
+            crate::messaging::transports(file.notify.as_ref(), file.smtp.as_ref(), &env_get)?;
+        if file.notify.is_some() {
+            origins.push(("notify", file_name.clone()));
+        }
+        if file.smtp.is_some() {
+            origins.push(("smtp", file_name.clone()));
+        }
         Ok(Self {
             listen,
             data_dir,
@@ -381,6 +397,7 @@ impl Config {
             bank_holidays_file,
             public_url,
             repair_targets,
+            transports,
             origins,
         })
     }

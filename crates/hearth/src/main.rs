@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod messaging;
 mod progress;
 
 use clap::{Parser, Subcommand};

@@ -23,6 +23,15 @@ pub struct Transports {
     pub sms: Option<Arc<dyn Transport>>,
 }
 
+impl std::fmt::Debug for Transports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transports")
+            .field("email", &self.email.as_ref().map(|t| t.name()))
+            .field("sms", &self.sms.as_ref().map(|t| t.name()))
+            .finish()
+    }
+}
+
 impl Transports {
     fn for_channel(&self, channel: InviteChannel) -> Option<&Arc<dyn Transport>> {
         match channel {

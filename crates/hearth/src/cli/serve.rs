@@ -51,6 +51,12 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
         }
         None => tracing::info!("the retention job is switched off (retention_run_at = off)"),
     }
+    if config.transports.is_empty() {
+        tracing::warn!("no [notify] or [smtp] settings: messages (video-call links) wait in the outbox until one is set");
+    } else {
+        tracing::info!(transports = ?config.transports, "the outbox sends every 5 seconds");
+        tokio::spawn(outbox_job(hearth.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
@@ -62,6 +68,20 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
         .await
         .context("serving")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends what is due in the outbox every few seconds; a failed round is logged and retried.
+async fn outbox_job(hearth: hearth_service::Hearth) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match hearth.dispatch_notifications().await {
+            Ok(report) if report != Default::default() => tracing::info!(?report, "outbox round"),
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = %err, "outbox round failed"),
+        }
+    }
 }
 
 /// Runs retention every day at `at` (UK time) as `System(retention)`, through the gate.
