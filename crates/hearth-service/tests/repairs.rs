@@ -320,6 +320,21 @@ async fn a_repair_runs_from_job_to_satisfaction_and_operatives_see_only_their_jo
             Some("New joint on the waste pipe")
         );
 
+        // Completing it queued the satisfaction follow-up, by email (the tenant has an address).
+        let due = db
+            .store
+            .claim_due_messages(w.hearth.now(), w.hearth.now(), 10)
+            .await
+            .unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(due.len(), 1, "{}", db.name);
+        assert_eq!(
+            (due[0].template.as_str(), due[0].recipient.as_str()),
+            ("repair_satisfaction", "amara@example.org")
+        );
+        assert_eq!(
+            due[0].personalisation["repair_reference"],
+            closed.repair.reference
+        );
         // The resident answers the follow-up once; the repair stays closed.
         let me = resident_repairs_caller(e.tenant);
         let rated = w

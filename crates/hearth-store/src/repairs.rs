@@ -40,6 +40,8 @@ pub struct RepairUpdate<'a> {
     pub appointments: &'a [Appointment],
     /// When the work happened: the record's last activity.
     pub at: Timestamp,
+    /// A message to the resident queued with the change (the satisfaction follow-up).
+    pub message: Option<&'a hearth_core::video::OutboxMessage>,
 }
 
 #[async_trait]
@@ -369,6 +371,9 @@ macro_rules! impl_repair_store {
                 }
                 for appointment in update.appointments {
                     self.write_appointment(tx, appointment).await?;
+                }
+                if let Some(message) = update.message {
+                    self.write_message(tx, message).await?;
                 }
                 Ok(())
             }

@@ -35,6 +35,7 @@ struct Change {
     status_change: Option<StatusChange>,
     jobs: Vec<RepairJob>,
     appointments: Vec<Appointment>,
+    message: Option<hearth_core::video::OutboxMessage>,
 }
 
 impl Change {
@@ -44,6 +45,7 @@ impl Change {
             status_change: None,
             jobs: vec![],
             appointments: vec![],
+            message: None,
         }
     }
 }
@@ -106,6 +108,7 @@ impl Hearth {
                     jobs: &change.jobs,
                     appointments: &change.appointments,
                     at: self.now(),
+                    message: change.message.as_ref(),
                 },
                 &event,
             )
@@ -399,7 +402,7 @@ impl Hearth {
                 "a resident may cancel their repair; the repairs team moves it on".into(),
             ));
         }
-        let (_, file, event) = self
+        let (_, file, mut event) = self
             .open_repair_for_change(caller, id, expected_version, "status")
             .await?;
         if matches!(caller.actor(), Actor::Resident(_))
@@ -423,6 +426,10 @@ impl Hearth {
                     )));
                 }
                 change.repair.resolution = resolution;
+                change.message = self.satisfaction_follow_up(&file.repair).await?;
+                if let Some(m) = &change.message {
+                    event.record_ids.push(m.id.to_string());
+                }
             }
             RepairStatus::Cancelled => {
                 for job in file.jobs.iter().filter(|j| j.status == JobStatus::Assigned) {
@@ -478,6 +485,63 @@ impl Hearth {
         self.write_change(change, expected_version, event).await
     }
 }
+
+impl Hearth {
+    /// The satisfaction follow-up for a completed repair, by email if the resident has an
+    /// address, else by text to a mobile; none when we have neither.
+    async fn satisfaction_follow_up(
+        &self,
+        repair: &Repair,
+    ) -> Result<Option<hearth_core::video::OutboxMessage>> {
+        let Some(person) = self.store.get_person(repair.person_id).await? else {
+            return Ok(None);
+        };
+        let (channel, recipient) = match (
+            person.fields.emails.first(),
+            person
+                .fields
+                .phones
+                .iter()
+                .find(|p| crate::video::is_mobile(&p.value)),
+        ) {
+            (Some(email), _) => (
+                hearth_core::video::InviteChannel::Email,
+                email.value.clone(),
+            ),
+            (None, Some(phone)) => (hearth_core::video::InviteChannel::Sms, phone.value.clone()),
+            (None, None) => return Ok(None),
+        };
+        let now = self.now();
+        let mut personalisation = std::collections::BTreeMap::new();
+        personalisation.insert(
+            "name".to_string(),
+            person
+                .fields
+                .preferred_name
+                .clone()
+                .unwrap_or_else(|| person.fields.given_name.clone()),
+        );
+        personalisation.insert("repair_reference".to_string(), repair.reference.clone());
+        Ok(Some(hearth_core::video::OutboxMessage {
+            id: Uuid::now_v7(),
+            person_id: repair.person_id,
+            channel,
+            template: SATISFACTION_TEMPLATE.into(),
+            recipient,
+            personalisation,
+            state: hearth_core::video::DeliveryState::Queued,
+            attempts: 0,
+            next_attempt_at: now,
+            provider_ref: None,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        }))
+    }
+}
+
+/// The outbox template asking how a completed repair went.
+pub const SATISFACTION_TEMPLATE: &str = "repair_satisfaction";
 
 fn clean_note(note: Option<String>) -> Result<Option<String>> {
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());

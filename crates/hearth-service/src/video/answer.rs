@@ -337,6 +337,7 @@ impl Hearth {
             jobs: &[],
             appointments: std::slice::from_ref(appointment),
             at: self.now(),
+            message: None,
         });
         self.store
             .update_video_call(

@@ -10,6 +10,7 @@ mod offer;
 
 pub use answer::{CallAnswer, InviteView};
 pub use dispatch::{DispatchReport, Transports};
+pub(crate) use offer::is_mobile;
 pub use offer::{VideoOfferInput, uk_time};
 
 use crate::{Hearth, Result, ServiceError};

@@ -170,7 +170,7 @@ impl Hearth {
 }
 
 /// A UK mobile number as stored (`07...` or `+447...`).
-fn is_mobile(number: &str) -> bool {
+pub(crate) fn is_mobile(number: &str) -> bool {
     let digits: String = number
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')

@@ -52,7 +52,9 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
         None => tracing::info!("the retention job is switched off (retention_run_at = off)"),
     }
     if config.transports.is_empty() {
-        tracing::warn!("no [notify] or [smtp] settings: messages (video-call links) wait in the outbox until one is set");
+        tracing::warn!(
+            "no [notify] or [smtp] settings: messages (video-call links) wait in the outbox until one is set"
+        );
     } else {
         tracing::info!(transports = ?config.transports, "the outbox sends every 5 seconds");
         tokio::spawn(outbox_job(hearth.clone()));
