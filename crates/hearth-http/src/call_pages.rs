@@ -4,14 +4,13 @@
 //! home visit booked instead; the call page lets the resident stop and withdraw at any time.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use hearth_service::video::{CallAnswer, InviteView};
 use hearth_service::{Hearth, ServiceError};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The cookie holding a resident's call session.
 pub const CALL_COOKIE: &str = "hearth_call";
@@ -20,24 +19,18 @@ const GOVUK_CSS: &[u8] = include_bytes!("../assets/govuk/govuk-frontend.min.css"
 const GOVUK_JS: &[u8] = include_bytes!("../assets/govuk/govuk-frontend.min.js");
 const HEARTH_CSS: &[u8] = include_bytes!("../assets/hearth.css");
 
-pub fn routes() -> Router<Hearth> {
-    Router::new()
-        .route(
-            "/assets/govuk/govuk-frontend.min.css",
-            get(|| asset("text/css", GOVUK_CSS)),
-        )
-        .route(
-            "/assets/govuk/govuk-frontend.min.js",
-            get(|| asset("text/javascript", GOVUK_JS)),
-        )
-        .route("/assets/hearth.css", get(|| asset("text/css", HEARTH_CSS)))
-        .route("/call/room", get(room))
-        .route("/call/room/withdraw", post(withdraw))
-        .route("/call/{secret}", get(questions).post(answer))
-        .route("/call/{secret}/join", post(join))
+pub fn routes() -> OpenApiRouter<Hearth> {
+    OpenApiRouter::new()
+        .routes(routes!(govuk_css))
+        .routes(routes!(govuk_js))
+        .routes(routes!(hearth_css))
+        .routes(routes!(room))
+        .routes(routes!(withdraw))
+        .routes(routes!(questions, answer))
+        .routes(routes!(join))
 }
 
-async fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
+fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),
@@ -46,6 +39,27 @@ async fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
         body,
     )
         .into_response()
+}
+
+/// GOV.UK Frontend's stylesheet, for the resident's pages.
+#[utoipa::path(get, path = "/assets/govuk/govuk-frontend.min.css", tag = "call pages",
+    responses((status = 200, description = "CSS", content_type = "text/css")))]
+async fn govuk_css() -> Response {
+    asset("text/css", GOVUK_CSS)
+}
+
+/// GOV.UK Frontend's script.
+#[utoipa::path(get, path = "/assets/govuk/govuk-frontend.min.js", tag = "call pages",
+    responses((status = 200, description = "JavaScript", content_type = "text/javascript")))]
+async fn govuk_js() -> Response {
+    asset("text/javascript", GOVUK_JS)
+}
+
+/// Hearth's own styles (Arial, not the GOV.UK typeface).
+#[utoipa::path(get, path = "/assets/hearth.css", tag = "call pages",
+    responses((status = 200, description = "CSS", content_type = "text/css")))]
+async fn hearth_css() -> Response {
+    asset("text/css", HEARTH_CSS)
 }
 
 /// The names the pages show: the organisation and service from the register's notice.
@@ -145,7 +159,17 @@ fn failure(frame: &Frame, err: ServiceError) -> Response {
             "This link no longer works",
             vec![capitalise(&why), phone],
         ),
-        ServiceError::NotFound(_) | ServiceError::Unauthenticated(_) => message(
+        ServiceError::Unauthenticated(_) => message(
+            frame,
+            StatusCode::FORBIDDEN,
+            "You are not in a video call",
+            vec![
+                "Open the link in your email or text message on this device to join the call."
+                    .into(),
+                phone,
+            ],
+        ),
+        ServiceError::NotFound(_) => message(
             frame,
             StatusCode::NOT_FOUND,
             "Page not found",
@@ -208,6 +232,12 @@ fn questions_page(frame: &Frame, view: &InviteView, form: &AnswerForm, error: bo
     )
 }
 
+/// A call link: the two consent questions (or, for a call agreed on the phone, a join button).
+/// The link is its own single-use credential; an expired or used one is 410.
+#[utoipa::path(get, path = "/call/{secret}", tag = "call pages", params(("secret" = String, Path)),
+    responses((status = 200, description = "The questions", content_type = "text/html"),
+        (status = 404, description = "No such link", content_type = "text/html"),
+        (status = 410, description = "Used, expired or ended", content_type = "text/html")))]
 async fn questions(State(hearth): State<Hearth>, Path(secret): Path<String>) -> Response {
     let frame = Frame::of(&hearth);
     match hearth.open_video_invite(&secret).await {
@@ -238,6 +268,14 @@ struct AnswerForm {
     special_category: Option<String>,
 }
 
+/// The resident's answers (`call`, `special_category`: yes or no). Yes to both: a call session
+/// cookie and a redirect to the call page. A no: the home visit booked instead.
+#[utoipa::path(post, path = "/call/{secret}", tag = "call pages", params(("secret" = String, Path)),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "To the call page"),
+        (status = 200, description = "The visit booked instead", content_type = "text/html"),
+        (status = 422, description = "The form again, with an error summary", content_type = "text/html"),
+        (status = 410, description = "Used, expired or ended", content_type = "text/html")))]
 async fn answer(
     State(hearth): State<Hearth>,
     Path(secret): Path<String>,
@@ -294,6 +332,9 @@ async fn answer(
 }
 
 /// Joins a call agreed to on the phone.
+#[utoipa::path(post, path = "/call/{secret}/join", tag = "call pages", params(("secret" = String, Path)),
+    responses((status = 303, description = "To the call page"),
+        (status = 410, description = "Used, expired or ended", content_type = "text/html")))]
 async fn join(State(hearth): State<Hearth>, Path(secret): Path<String>) -> Response {
     match hearth.answer_video_invite(&secret, None).await {
         Ok((_, Some(session))) => into_room(&session),
@@ -327,6 +368,11 @@ pub fn call_session(headers: &HeaderMap) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
+/// The call page, for the holder of a call session cookie.
+#[utoipa::path(get, path = "/call/room", tag = "call pages",
+    responses((status = 200, description = "The call page", content_type = "text/html"),
+        (status = 403, description = "No call session", content_type = "text/html"),
+        (status = 410, description = "The call has ended", content_type = "text/html")))]
 async fn room(State(hearth): State<Hearth>, headers: HeaderMap) -> Response {
     let frame = Frame::of(&hearth);
     let Some(session) = call_session(&headers) else {
@@ -352,6 +398,11 @@ async fn room(State(hearth): State<Hearth>, headers: HeaderMap) -> Response {
     }
 }
 
+/// The resident withdraws consent: the call ends and a visit is booked.
+#[utoipa::path(post, path = "/call/room/withdraw", tag = "call pages",
+    responses((status = 200, description = "Confirmation", content_type = "text/html"),
+        (status = 403, description = "No call session", content_type = "text/html"),
+        (status = 410, description = "The call has ended", content_type = "text/html")))]
 async fn withdraw(State(hearth): State<Hearth>, headers: HeaderMap) -> Response {
     let frame = Frame::of(&hearth);
     let Some(session) = call_session(&headers) else {

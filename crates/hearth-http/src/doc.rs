@@ -13,6 +13,8 @@ const GATED_TAGS: &[&str] = &[
     "tenancies",
     "contacts",
     "records",
+    "repairs",
+    "video",
     "retention",
     "rights",
 ];

@@ -32,6 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "records", description = "Filed records of the register's other record types, and their media"),
         (name = "repairs", description = "Repairs: reports, triage and targets, jobs, appointments, status and satisfaction"),
         (name = "video", description = "Total Assist video calls about repairs: offers, answers given by phone, ending calls"),
+        (name = "call pages", description = "The resident's video-call pages (HTML): the link is its own single-use credential"),
         (name = "retention", description = "Legal holds, disposal reviews, retention runs and certificates"),
         (name = "rights", description = "The requests register: residents' rights requests against the statutory clock"),
         (name = "register", description = "The processing register in force and its retention schedules"),
@@ -55,6 +56,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::records::routes())
         .merge(routes::repairs::routes())
         .merge(routes::video::routes())
+        .merge(call_pages::routes())
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())
         .merge(routes::erasure::routes())
@@ -76,8 +78,7 @@ pub fn app(hearth: Hearth) -> Router {
     let (router, mut doc) = api().split_for_parts();
     doc::describe_gate(&mut doc);
     router
-        .with_state(hearth.clone())
-        .merge(call_pages::routes().with_state(hearth.clone()))
+        .with_state(hearth)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(error::no_such_route)
         .method_not_allowed_fallback(error::method_not_allowed)

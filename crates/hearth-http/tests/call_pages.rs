@@ -194,7 +194,7 @@ async fn a_resident_answers_joins_and_withdraws_through_the_pages() {
             .send()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(no_session.status(), StatusCode::NOT_FOUND);
+        assert_eq!(no_session.status(), StatusCode::FORBIDDEN);
 
         let withdrawn = http
             .post(format!("{base}/call/room/withdraw"))

@@ -100,12 +100,15 @@ fn operations(doc: &Value) -> Vec<(String, Method, Value)> {
 
 /// Routes outside the gate: health and the register hold no personal data, the session
 /// routes are how staff obtain credentials (they check their own), and a resident's download
-/// link is its own single-use credential (tested in `rights.rs`).
+/// link is its own single-use credential (tested in `rights.rs`), as is a video-call link and
+/// the call session it starts (tested in `call_pages.rs`); the page assets hold no data.
 const OPEN_ROUTES: &[&str] = &[
     "/health",
     "/api/register",
     "/api/session",
     "/api/rights/downloads",
+    "/call/",
+    "/assets/",
 ];
 
 #[tokio::test]
