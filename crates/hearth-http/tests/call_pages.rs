@@ -259,3 +259,127 @@ async fn a_resident_answers_joins_and_withdraws_through_the_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn staff_offer_answer_by_phone_and_end_a_call_through_the_api() {
+    for db in all_backends().await {
+        let register =
+            hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
+        let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_public_url("https://repairs.example.gov.uk");
+        let (person, home) = tenant_and_home(&hearth).await;
+        let (_, secret) = hearth
+            .create_api_token(
+                &Caller::operator("tester"),
+                &hearth_service::access::TokenRequest {
+                    name: "repairs desk".into(),
+                    roles: vec!["repairs_planner".into()],
+                    purposes: vec!["repairs_and_maintenance".into()],
+                    valid_days: 1,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let base = serve(hearth).await;
+        let http = reqwest::Client::new();
+        let post = |path: String, body: serde_json::Value| {
+            http.post(format!("{base}{path}"))
+                .bearer_auth(&secret)
+                .header("x-hearth-purpose", "repairs_and_maintenance")
+                .json(&body)
+        };
+        let repair: serde_json::Value = post("/api/repairs".into(), serde_json::json!({
+            "person_id": person, "property_id": home, "category": "gas", "priority": "emergency",
+            "reported_via": "phone", "description": "Smell of gas in the hall"
+        }))
+        .send().await.unwrap_or_else(|e| panic!("{e}"))
+        .json().await.unwrap_or_else(|e| panic!("{e}"));
+        let id = repair["repair"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+
+        let bad = post(
+            format!("/api/repairs/{id}/video-calls"),
+            serde_json::json!({"purpose": "repairs_video_triage", "channel": "pigeon"}),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            bad.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            db.name
+        );
+        let offered = post(
+            format!("/api/repairs/{id}/video-calls"),
+            serde_json::json!({"purpose": "repairs_video_triage", "channel": "sms"}),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(offered.status(), StatusCode::CREATED, "{}", db.name);
+        let call: serde_json::Value = offered.json().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(call["status"], "offered");
+        assert!(
+            call.get("invite_hash").is_none() && !call.to_string().contains("/call/"),
+            "no link in the staff view"
+        );
+        let call_id = call["id"].as_str().unwrap_or_default().to_string();
+
+        // The resident says no on the phone: an emergency visit is booked within hours.
+        let declined: serde_json::Value = post(
+            format!("/api/video-calls/{call_id}/answer"),
+            serde_json::json!({"call": false, "special_category": false}),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (declined["status"].as_str(), declined["end_reason"].as_str()),
+            (Some("declined"), Some("declined")),
+            "{}: {declined}",
+            db.name
+        );
+        let listed: serde_json::Value = http
+            .get(format!("{base}/api/repairs/{id}/video-calls"))
+            .bearer_auth(&secret)
+            .header("x-hearth-purpose", "repairs_and_maintenance")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(listed.as_array().map(Vec::len), Some(1));
+        let file: serde_json::Value = http
+            .get(format!("{base}/api/repairs/{id}"))
+            .bearer_auth(&secret)
+            .header("x-hearth-purpose", "repairs_and_maintenance")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(file["repair"]["status"], "scheduled");
+        assert_eq!(file["appointments"][0]["kind"], "home_visit");
+        let ended = post(
+            format!("/api/video-calls/{call_id}/end"),
+            serde_json::json!({}),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            ended.status(),
+            StatusCode::OK,
+            "ending a call that is over changes nothing"
+        );
+    }
+}
