@@ -71,16 +71,10 @@ struct Frame {
 
 impl Frame {
     fn of(hearth: &Hearth) -> Self {
-        let register = hearth.register();
-        let notice = register
-            .record_type(hearth_service::video::RECORDING_TYPE)
-            .and_then(|r| r.notice.as_ref())
-            .and_then(|id| register.notices.iter().find(|n| &n.id == id));
+        let (organisation, service) = hearth.video_notice();
         Self {
-            organisation: notice.map(|n| n.organisation.clone()).unwrap_or_default(),
-            service: notice
-                .map(|n| n.service.clone())
-                .unwrap_or_else(|| "Video call".into()),
+            organisation,
+            service,
         }
     }
 }

@@ -82,15 +82,11 @@ impl Hearth {
             .get_repair(call.repair_id)
             .await?
             .ok_or(ServiceError::NotFound("repair"))?;
-        let notice = self
-            .recording_type()?
-            .notice
-            .as_ref()
-            .and_then(|id| self.register.notices.iter().find(|n| &n.id == id));
+        let (organisation, service) = self.video_notice();
         Ok(InviteView {
             call_id: call.id,
-            organisation: notice.map(|n| n.organisation.clone()).unwrap_or_default(),
-            service: notice.map(|n| n.service.clone()).unwrap_or_default(),
+            organisation,
+            service,
             repair_reference: repair.repair.reference,
             purpose_name: purpose.name.clone(),
             status: call.status,
@@ -159,11 +155,7 @@ impl Hearth {
                 "residents answer through their link".into(),
             ));
         }
-        let call = self
-            .store
-            .get_video_call(call_id)
-            .await?
-            .ok_or(ServiceError::NotFound("video call"))?;
+        let call = self.video_call(call_id).await?;
         let (record, _) = self.load_repair(call.repair_id).await?;
         let mut event = self
             .admit_repair(caller, RecordAction::Update, &record, "video_answer")
@@ -470,11 +462,7 @@ impl Hearth {
 
     /// Both sides are connected: the call is live.
     pub async fn mark_call_live(&self, call_id: Uuid) -> Result<VideoCall> {
-        let call = self
-            .store
-            .get_video_call(call_id)
-            .await?
-            .ok_or(ServiceError::NotFound("video call"))?;
+        let call = self.video_call(call_id).await?;
         if call.status != CallStatus::Accepted {
             return Ok(call);
         }
@@ -483,28 +471,12 @@ impl Hearth {
         live.started_at = Some(self.now());
         let caller = Caller::system("video");
         let event = self.call_event(&caller, &live, "video.live");
-        self.save_answered(
-            Answered {
-                call: live.clone(),
-                consents: vec![],
-                visit: None,
-            },
-            call.version,
-            None,
-            event,
-        )
-        .await?;
-        live.version = call.version + 1;
-        Ok(live)
+        self.save_call_state(&call, live, event).await
     }
 
     /// The engineer ends the call.
     pub async fn end_video_call(&self, caller: &Caller, call_id: Uuid) -> Result<VideoCall> {
-        let call = self
-            .store
-            .get_video_call(call_id)
-            .await?
-            .ok_or(ServiceError::NotFound("video call"))?;
+        let call = self.video_call(call_id).await?;
         let (record, _) = self.load_repair(call.repair_id).await?;
         let mut event = self
             .admit_repair(caller, RecordAction::Update, &record, "video_end")
@@ -516,18 +488,31 @@ impl Hearth {
         ended.end(CallEnd::Completed, self.now());
         event.record_ids.push(call.id.to_string());
         event.action = "video.ended".into();
-        self.save_answered(
-            Answered {
-                call: ended.clone(),
-                consents: vec![],
-                visit: None,
-            },
-            call.version,
-            None,
-            event,
-        )
-        .await?;
-        ended.version = call.version + 1;
-        Ok(ended)
+        self.save_call_state(&call, ended, event).await
+    }
+
+    async fn video_call(&self, id: Uuid) -> Result<VideoCall> {
+        self.store
+            .get_video_call(id)
+            .await?
+            .ok_or(ServiceError::NotFound("video call"))
+    }
+
+    /// Saves a change of a call's state alone (no consents, no visit); returns it as stored.
+    async fn save_call_state(
+        &self,
+        before: &VideoCall,
+        mut changed: VideoCall,
+        event: hearth_core::audit::AuditEvent,
+    ) -> Result<VideoCall> {
+        let answered = Answered {
+            call: changed.clone(),
+            consents: vec![],
+            visit: None,
+        };
+        self.save_answered(answered, before.version, None, event)
+            .await?;
+        changed.version = before.version + 1;
+        Ok(changed)
     }
 }

@@ -33,6 +33,22 @@ impl Hearth {
         })
     }
 
+    /// Who runs the video-call service, for the resident's pages: the organisation and service
+    /// of the notice the recordings' record type names.
+    pub fn video_notice(&self) -> (String, String) {
+        let notice = self
+            .register
+            .record_type(RECORDING_TYPE)
+            .and_then(|r| r.notice.as_ref())
+            .and_then(|id| self.register.notices.iter().find(|n| &n.id == id));
+        (
+            notice.map(|n| n.organisation.clone()).unwrap_or_default(),
+            notice
+                .map(|n| n.service.clone())
+                .unwrap_or_else(|| "Video call".into()),
+        )
+    }
+
     /// The video purpose named, or a field error saying which purposes a call can be for.
     fn video_purpose(&self, id: &str) -> Result<(&Purpose, ConsentWording)> {
         let recording = self.recording_type()?;
