@@ -55,6 +55,10 @@ pub struct Hearth {
     public_url: Option<Arc<str>>,
     /// How outbox messages leave: email and text transports, when configured.
     transports: video::Transports,
+    /// The STUN and TURN servers call pages connect through.
+    ice: Arc<video::IceConfig>,
+    /// News of calls ending, for the signalling server to hang up both pages.
+    call_ends: tokio::sync::broadcast::Sender<uuid::Uuid>,
 }
 
 impl Hearth {
@@ -108,6 +112,8 @@ impl Hearth {
             repair_targets: hearth_core::repairs::RepairTargets::default(),
             public_url: None,
             transports: video::Transports::default(),
+            ice: Arc::default(),
+            call_ends: tokio::sync::broadcast::channel(64).0,
         })
     }
 
@@ -132,6 +138,12 @@ impl Hearth {
     /// The address residents reach Hearth at, for links in messages (no trailing slash).
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = Some(Arc::from(url.trim_end_matches('/')));
+        self
+    }
+
+    /// Gives call pages these STUN and TURN servers.
+    pub fn with_ice(mut self, ice: video::IceConfig) -> Self {
+        self.ice = Arc::new(ice);
         self
     }
 

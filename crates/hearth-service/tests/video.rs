@@ -5,72 +5,12 @@
 
 mod common;
 
-use common::{Estate, World, estate, world};
-use hearth_core::repairs::{RepairInput, RepairStatus};
-use hearth_core::video::{CallEnd, CallStatus, InviteChannel, VideoCall};
+use common::{BASE, World, YES, estate, offer, offered, repair, world};
+use hearth_core::repairs::RepairStatus;
+use hearth_core::video::{CallEnd, CallStatus, InviteChannel};
 use hearth_service::ServiceError;
 use hearth_service::access::ConsentInput;
 use hearth_service::video::{CallAnswer, VideoOfferInput};
-use uuid::Uuid;
-
-const BASE: &str = "https://repairs.example.gov.uk";
-
-async fn repair(w: &World, e: &Estate, priority: &str) -> Uuid {
-    w.hearth
-        .report_repair(
-            &e.planner,
-            &RepairInput {
-                person_id: Some(e.tenant),
-                property_id: Some(e.home),
-                category: "heating".into(),
-                priority: Some(priority.into()),
-                reported_via: Some("phone".into()),
-                description: "Boiler shows fault F28".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap_or_else(|err| panic!("report: {err}"))
-        .repair
-        .id
-}
-
-fn offer(channel: &str) -> VideoOfferInput {
-    VideoOfferInput {
-        purpose: "repairs_video_triage".into(),
-        channel: channel.into(),
-    }
-}
-
-/// Offers a call and returns it with the link's secret, read from the queued message.
-async fn offered(
-    db: &hearth_testkit::TestDb,
-    w: &World,
-    e: &Estate,
-    repair: Uuid,
-    channel: &str,
-) -> (VideoCall, String) {
-    let call = w
-        .hearth
-        .offer_video_call(&e.planner, repair, &offer(channel))
-        .await
-        .unwrap_or_else(|err| panic!("{}: offer: {err}", db.name));
-    let message = db
-        .store
-        .outbox_message(call.notification_id.unwrap_or_else(|| panic!("no message")))
-        .await
-        .unwrap_or_else(|err| panic!("{err}"))
-        .unwrap_or_else(|| panic!("message not queued"));
-    let link = message.personalisation["link"].clone();
-    assert!(link.starts_with(&format!("{BASE}/call/")), "{link}");
-    let secret = link.rsplit('/').next().unwrap_or_default().to_string();
-    (call, secret)
-}
-
-const YES: CallAnswer = CallAnswer {
-    call: true,
-    special_category: true,
-};
 
 #[tokio::test]
 async fn an_offer_sends_a_link_and_yes_to_both_questions_opens_a_call_session() {

@@ -30,17 +30,15 @@ pub(crate) type DisclosureRow = (
 
 /// Implements [`DisclosureStore`] for one backend.
 macro_rules! impl_disclosure_store {
-    ($store:ident) => {
-        #[async_trait::async_trait]
-        impl crate::disclosure::DisclosureStore for $store {
-            async fn insert_disclosure(&self, d: &hearth_core::rights::Disclosure, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
-                let key = self.key_for_write(d.person_id).await?;
+    ($store:ident, $db:ty) => {
+        impl $store {
+            /// Records a disclosure inside a transaction; what and why are sealed under `key`.
+            async fn write_disclosure(&self, tx: &mut sqlx::Transaction<'static, $db>, key: &crate::sealer::PersonKey, d: &hearth_core::rights::Disclosure) -> crate::Result<()> {
                 let seal = |column: &str, value: &Option<String>| {
-                    self.sealer.seal(&key, "disclosures", column, d.id, value.as_deref().unwrap_or(""))
+                    self.sealer.seal(key, "disclosures", column, d.id, value.as_deref().unwrap_or(""))
                 };
                 let what = seal("what", &d.what)?;
                 let reason = seal("reason", &d.reason)?;
-                let mut tx = self.begin_write("audit").await?;
                 let sql = self.sql(
                     "INSERT INTO disclosures (id, person_id, recipient, purpose, record_type, record_id, disclosed_on, what, reason, recorded_by, recorded_at) \
                      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid, $7::date, $8, $9, $10, $11::timestamptz)",
@@ -57,8 +55,18 @@ macro_rules! impl_disclosure_store {
                     .bind(reason)
                     .bind(&d.recorded_by)
                     .bind(crate::rows::ts(d.recorded_at))
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::disclosure::DisclosureStore for $store {
+            async fn insert_disclosure(&self, d: &hearth_core::rights::Disclosure, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+                let key = self.key_for_write(d.person_id).await?;
+                let mut tx = self.begin_write("audit").await?;
+                self.write_disclosure(&mut tx, &key, d).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())

@@ -16,6 +16,7 @@ mod postgres;
 mod query;
 mod raw_filed;
 mod raw_holdings;
+mod recordings;
 mod rectification;
 mod release;
 mod repairs;
@@ -40,6 +41,7 @@ pub use query::{
 };
 pub use raw_filed::RawFiled;
 pub use raw_holdings::RawHoldings;
+pub use recordings::{RecordingFiling, RecordingStore};
 pub use rectification::RectificationStore;
 pub use release::ReleaseStore;
 pub use repairs::{RepairQuery, RepairStore, RepairUpdate};
@@ -106,6 +108,7 @@ pub trait Store:
     + RepairStore
     + VideoStore
     + OutboxStore
+    + RecordingStore
     + Send
     + Sync
 {

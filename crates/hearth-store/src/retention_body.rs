@@ -297,6 +297,48 @@ macro_rules! impl_retention_store {
                 }
             }
 
+            /// Links a media object to its record (and touches the record) inside a transaction.
+            async fn write_media(&self, tx: &mut sqlx::Transaction<'static, $db>, media: &hearth_core::records::MediaObject) -> crate::Result<()> {
+                let sql = self.sql(
+                    "INSERT INTO record_media (id, record_id, object_key, content_type, size, sha256, created_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz)",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(media.id.to_string())
+                    .bind(media.record_id.to_string())
+                    .bind(&media.object_key)
+                    .bind(&media.content_type)
+                    .bind(media.size)
+                    .bind(&media.sha256)
+                    .bind(crate::rows::ts(media.created_at))
+                    .execute(&mut **tx)
+                    .await?;
+                let touch = self.sql("UPDATE filed_records SET last_activity_at = $2::timestamptz WHERE id = $1::uuid");
+                sqlx::query(sqlx::AssertSqlSafe(touch.as_str())).bind(media.record_id.to_string()).bind(crate::rows::ts(media.created_at)).execute(&mut **tx).await?;
+                Ok(())
+            }
+
+            /// Places a hold inside a transaction.
+            async fn write_hold(&self, tx: &mut sqlx::Transaction<'static, $db>, hold: &hearth_core::retention::LegalHold) -> crate::Result<()> {
+                let sql = self.sql(
+                    "INSERT INTO legal_holds (id, scope_kind, target, record_type, reason, requester, owner, review_on, placed_at, placed_by) \
+                     VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz, $10)",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(hold.id.to_string())
+                    .bind(hold.scope.kind())
+                    .bind(hold.scope.target())
+                    .bind(hold.scope.record_type())
+                    .bind(&hold.reason)
+                    .bind(&hold.requester)
+                    .bind(hold.owner.to_string())
+                    .bind(hold.review_on.to_string())
+                    .bind(crate::rows::ts(hold.placed_at))
+                    .bind(&hold.placed_by)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
             /// Inserts a filed record and its named dates inside a caller's transaction.
             async fn insert_filed_in(&self, tx: &mut sqlx::Transaction<'static, $db>, record: &hearth_core::records::FiledRecord, key: Option<&crate::sealer::PersonKey>) -> crate::Result<()> {
                 let (title, details) = self.seal_filed(record, key)?;
@@ -406,21 +448,7 @@ macro_rules! impl_retention_store {
 
             async fn insert_media(&self, media: &hearth_core::records::MediaObject, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(
-                    "INSERT INTO record_media (id, record_id, object_key, content_type, size, sha256, created_at) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz)",
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(media.id.to_string())
-                    .bind(media.record_id.to_string())
-                    .bind(&media.object_key)
-                    .bind(&media.content_type)
-                    .bind(media.size)
-                    .bind(&media.sha256)
-                    .bind(crate::rows::ts(media.created_at))
-                    .execute(&mut *tx)
-                    .await?;
-                let touch = self.sql("UPDATE filed_records SET last_activity_at = $2::timestamptz WHERE id = $1::uuid");
-                sqlx::query(sqlx::AssertSqlSafe(touch.as_str())).bind(media.record_id.to_string()).bind(crate::rows::ts(media.created_at)).execute(&mut *tx).await?;
+                self.write_media(&mut tx, media).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())
@@ -464,23 +492,7 @@ macro_rules! impl_retention_store {
 
             async fn insert_hold(&self, hold: &hearth_core::retention::LegalHold, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
-                let sql = self.sql(
-                    "INSERT INTO legal_holds (id, scope_kind, target, record_type, reason, requester, owner, review_on, placed_at, placed_by) \
-                     VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8::date, $9::timestamptz, $10)",
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                    .bind(hold.id.to_string())
-                    .bind(hold.scope.kind())
-                    .bind(hold.scope.target())
-                    .bind(hold.scope.record_type())
-                    .bind(&hold.reason)
-                    .bind(&hold.requester)
-                    .bind(hold.owner.to_string())
-                    .bind(hold.review_on.to_string())
-                    .bind(crate::rows::ts(hold.placed_at))
-                    .bind(&hold.placed_by)
-                    .execute(&mut *tx)
-                    .await?;
+                self.write_hold(&mut tx, hold).await?;
                 self.append_audit(&mut tx, std::slice::from_ref(audit)).await?;
                 tx.commit().await?;
                 Ok(())

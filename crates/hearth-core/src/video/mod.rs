@@ -4,8 +4,13 @@
 
 mod call;
 mod outbox;
+mod recording;
 mod wording;
 
 pub use call::{CallEnd, CallStatus, InviteChannel, VideoCall};
 pub use outbox::{DeliveryState, OutboxMessage};
+pub use recording::{
+    CallRecording, MAX_CHUNK_BYTES, MAX_RECORDING_BYTES, RECORDING_MEDIA_TYPES, RecordingState,
+    valid_recording_type,
+};
 pub use wording::{ConsentWording, consent_wording, is_video_purpose};

@@ -344,6 +344,9 @@ impl Hearth {
             )
             .await?;
         tracing::info!(call = %answered.call.id, status = %answered.call.status, "video call answered");
+        if answered.call.status.is_over() {
+            self.announce_call_end(answered.call.id);
+        }
         Ok(())
     }
 
@@ -474,24 +477,30 @@ impl Hearth {
         self.save_call_state(&call, live, event).await
     }
 
-    /// The engineer ends the call.
+    /// The engineer ends the call (from the call, for its purpose), or staff who manage the
+    /// repair end it (for repairs).
     pub async fn end_video_call(&self, caller: &Caller, call_id: Uuid) -> Result<VideoCall> {
         let call = self.video_call(call_id).await?;
-        let (record, _) = self.load_repair(call.repair_id).await?;
-        let mut event = self
-            .admit_repair(caller, RecordAction::Update, &record, "video_end")
-            .await?;
+        let mut event = if caller.purpose() == Some(call.purpose.as_str()) {
+            self.admit_to_call(caller, &call, "video.ended").await?
+        } else {
+            let (record, _) = self.load_repair(call.repair_id).await?;
+            let mut event = self
+                .admit_repair(caller, RecordAction::Update, &record, "video_end")
+                .await?;
+            event.record_ids.push(call.id.to_string());
+            event
+        };
         if call.status.is_over() {
             return Ok(call);
         }
         let mut ended = call.clone();
         ended.end(CallEnd::Completed, self.now());
-        event.record_ids.push(call.id.to_string());
         event.action = "video.ended".into();
         self.save_call_state(&call, ended, event).await
     }
 
-    async fn video_call(&self, id: Uuid) -> Result<VideoCall> {
+    pub(crate) async fn video_call(&self, id: Uuid) -> Result<VideoCall> {
         self.store
             .get_video_call(id)
             .await?

@@ -6,12 +6,21 @@
 
 mod answer;
 mod dispatch;
+mod live;
 mod offer;
+mod recording;
+mod safeguarding;
 
 pub use answer::{CallAnswer, InviteView};
 pub use dispatch::{DispatchReport, Transports};
+pub use live::{IceConfig, IceServer, TURN_CREDENTIAL_HOURS, TurnAuth};
 pub(crate) use offer::is_mobile;
 pub use offer::{VideoOfferInput, uk_time};
+pub use recording::{ABANDONED_AFTER_HOURS, ChunkReceipt};
+pub use safeguarding::{
+    CONCERN_REVIEW_DAYS, ConcernRaised, SAFEGUARDING_PURPOSE, SAFEGUARDING_RECIPIENT,
+    SafeguardingConcern,
+};
 
 use crate::{Hearth, Result, ServiceError};
 use hearth_core::register::{Purpose, RecordType};

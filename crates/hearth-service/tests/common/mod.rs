@@ -333,3 +333,106 @@ pub async fn estate(w: &World) -> Estate {
         operative_id,
     }
 }
+
+// ------------------------------------------------------------------ video calls
+
+use hearth_core::repairs::RepairInput;
+use hearth_core::video::VideoCall;
+use hearth_service::video::{CallAnswer, VideoOfferInput};
+
+pub const BASE: &str = "https://repairs.example.gov.uk";
+
+pub async fn repair(w: &World, e: &Estate, priority: &str) -> Uuid {
+    w.hearth
+        .report_repair(
+            &e.planner,
+            &RepairInput {
+                person_id: Some(e.tenant),
+                property_id: Some(e.home),
+                category: "heating".into(),
+                priority: Some(priority.into()),
+                reported_via: Some("phone".into()),
+                description: "Boiler shows fault F28".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|err| panic!("report: {err}"))
+        .repair
+        .id
+}
+
+pub fn offer(channel: &str) -> VideoOfferInput {
+    VideoOfferInput {
+        purpose: "repairs_video_triage".into(),
+        channel: channel.into(),
+    }
+}
+
+/// Offers a call and returns it with the link's secret, read from the queued message.
+pub async fn offered(
+    db: &hearth_testkit::TestDb,
+    w: &World,
+    e: &Estate,
+    repair: Uuid,
+    channel: &str,
+) -> (VideoCall, String) {
+    offered_for(db, w, e, repair, channel, "repairs_video_triage").await
+}
+
+/// As [`offered`], for a call with this purpose.
+pub async fn offered_for(
+    db: &hearth_testkit::TestDb,
+    w: &World,
+    e: &Estate,
+    repair: Uuid,
+    channel: &str,
+    purpose: &str,
+) -> (VideoCall, String) {
+    let input = VideoOfferInput {
+        purpose: purpose.into(),
+        channel: channel.into(),
+    };
+    let call = w
+        .hearth
+        .offer_video_call(&e.planner, repair, &input)
+        .await
+        .unwrap_or_else(|err| panic!("{}: offer: {err}", db.name));
+    let message = db
+        .store
+        .outbox_message(call.notification_id.unwrap_or_else(|| panic!("no message")))
+        .await
+        .unwrap_or_else(|err| panic!("{err}"))
+        .unwrap_or_else(|| panic!("message not queued"));
+    let link = message.personalisation["link"].clone();
+    assert!(link.starts_with(&format!("{BASE}/call/")), "{link}");
+    let secret = link.rsplit('/').next().unwrap_or_default().to_string();
+    (call, secret)
+}
+
+pub const YES: CallAnswer = CallAnswer {
+    call: true,
+    special_category: true,
+};
+
+/// A call for this purpose that the resident agreed to and that is live; with its session.
+pub async fn live_call(
+    db: &hearth_testkit::TestDb,
+    w: &World,
+    e: &Estate,
+    purpose: &str,
+) -> (VideoCall, String) {
+    let id = repair(w, e, "urgent").await;
+    let (call, secret) = offered_for(db, w, e, id, "email", purpose).await;
+    let (_, session) = w
+        .hearth
+        .answer_video_invite(&secret, Some(YES))
+        .await
+        .unwrap_or_else(|err| panic!("{}: answer: {err}", db.name));
+    let live = w
+        .hearth
+        .mark_call_live(call.id)
+        .await
+        .unwrap_or_else(|err| panic!("{}: live: {err}", db.name));
+    (live, session.unwrap_or_else(|| panic!("no session")))
+}
