@@ -18,13 +18,16 @@ pub const CALL_COOKIE: &str = "hearth_call";
 const GOVUK_CSS: &[u8] = include_bytes!("../assets/govuk/govuk-frontend.min.css");
 const GOVUK_JS: &[u8] = include_bytes!("../assets/govuk/govuk-frontend.min.js");
 const HEARTH_CSS: &[u8] = include_bytes!("../assets/hearth.css");
+const CALL_JS: &[u8] = include_bytes!("../assets/call.js");
 
 pub fn routes() -> OpenApiRouter<Hearth> {
     OpenApiRouter::new()
         .routes(routes!(govuk_css))
         .routes(routes!(govuk_js))
         .routes(routes!(hearth_css))
+        .routes(routes!(call_js))
         .routes(routes!(room))
+        .routes(routes!(room_signal))
         .routes(routes!(withdraw))
         .routes(routes!(questions, answer))
         .routes(routes!(join))
@@ -62,15 +65,22 @@ async fn hearth_css() -> Response {
     asset("text/css", HEARTH_CSS)
 }
 
+/// The call pages' script: WebRTC, signalling, recording and playback.
+#[utoipa::path(get, path = "/assets/call.js", tag = "call pages",
+    responses((status = 200, description = "JavaScript", content_type = "text/javascript")))]
+async fn call_js() -> Response {
+    asset("text/javascript", CALL_JS)
+}
+
 /// The names the pages show: the organisation and service from the register's notice.
 #[derive(Clone, Default)]
-struct Frame {
-    organisation: String,
-    service: String,
+pub(crate) struct Frame {
+    pub(crate) organisation: String,
+    pub(crate) service: String,
 }
 
 impl Frame {
-    fn of(hearth: &Hearth) -> Self {
+    pub(crate) fn of(hearth: &Hearth) -> Self {
         let (organisation, service) = hearth.video_notice();
         Self {
             organisation,
@@ -118,7 +128,7 @@ struct Room {
     reference: String,
 }
 
-fn render(status: StatusCode, page: impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, page: impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
         Err(e) => {
@@ -128,7 +138,12 @@ fn render(status: StatusCode, page: impl Template) -> Response {
     }
 }
 
-fn message(frame: &Frame, status: StatusCode, heading: &str, lines: Vec<String>) -> Response {
+pub(crate) fn message(
+    frame: &Frame,
+    status: StatusCode,
+    heading: &str,
+    lines: Vec<String>,
+) -> Response {
     render(
         status,
         Message {
@@ -389,6 +404,36 @@ async fn room(State(hearth): State<Hearth>, headers: HeaderMap) -> Response {
             )
         }
         Err(e) => failure(&frame, e),
+    }
+}
+
+/// The resident's signalling socket (WebSocket), for the holder of a call session cookie.
+#[utoipa::path(get, path = "/call/room/signal", tag = "call pages",
+    responses((status = 101, description = "Switching to the signalling WebSocket"),
+        (status = 403, description = "No call session, or another site's page"),
+        (status = 410, description = "The call has ended")))]
+async fn room_signal(
+    State(hearth): State<Hearth>,
+    axum::Extension(hub): axum::Extension<std::sync::Arc<crate::signal::SignalHub>>,
+    headers: HeaderMap,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    if !crate::signal::same_origin(&headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(session) = call_session(&headers) else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    match hearth.call_of_session(&session).await {
+        Ok(call) => {
+            crate::signal::upgrade(upgrade, hearth, hub, call.id, crate::signal::Role::Resident)
+        }
+        Err(ServiceError::Gone(_)) => StatusCode::GONE.into_response(),
+        Err(ServiceError::Unauthenticated(_)) => StatusCode::FORBIDDEN.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a call session could not be read");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 

@@ -206,3 +206,22 @@ impl FromRequestParts<hearth_service::Hearth> for Authed {
         ))
     }
 }
+
+/// A recording id and a chunk number in the path; anything else is a 404.
+pub struct RecordingChunk(pub uuid::Uuid, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordingChunk {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = || ApiError::from(hearth_service::ServiceError::NotFound("chunk"));
+        let axum::extract::Path((recording, seq)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| not_found())?;
+        match (recording.parse(), seq.parse::<i64>()) {
+            (Ok(recording), Ok(seq)) if seq >= 0 => Ok(Self(recording, seq)),
+            _ => Err(not_found()),
+        }
+    }
+}

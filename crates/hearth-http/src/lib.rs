@@ -7,6 +7,8 @@ mod doc;
 mod error;
 mod extract;
 mod routes;
+mod signal;
+mod staff_pages;
 
 pub use error::ApiError;
 
@@ -33,6 +35,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "repairs", description = "Repairs: reports, triage and targets, jobs, appointments, status and satisfaction"),
         (name = "video", description = "Total Assist video calls about repairs: offers, answers given by phone, ending calls"),
         (name = "call pages", description = "The resident's video-call pages (HTML): the link is its own single-use credential"),
+        (name = "staff pages", description = "Staff pages (HTML) for video calls: sign-in, the engineer's call page, watching a recording; their data comes through the gated API"),
         (name = "retention", description = "Legal holds, disposal reviews, retention runs and certificates"),
         (name = "rights", description = "The requests register: residents' rights requests against the statutory clock"),
         (name = "register", description = "The processing register in force and its retention schedules"),
@@ -57,6 +60,8 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::repairs::routes())
         .merge(routes::video::routes())
         .merge(call_pages::routes())
+        .merge(staff_pages::routes())
+        .merge(routes::recordings::routes())
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())
         .merge(routes::erasure::routes())
@@ -79,6 +84,7 @@ pub fn app(hearth: Hearth) -> Router {
     doc::describe_gate(&mut doc);
     router
         .with_state(hearth)
+        .layer(axum::Extension(std::sync::Arc::new(signal::SignalHub::default())))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(error::no_such_route)
         .method_not_allowed_fallback(error::method_not_allowed)

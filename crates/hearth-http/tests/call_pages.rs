@@ -3,8 +3,6 @@
 //! on yes (the link then no longer works), books a visit on no, and lets the resident withdraw.
 
 use hearth_core::clock::SystemClock;
-use hearth_core::repairs::RepairInput;
-use hearth_service::video::VideoOfferInput;
 use hearth_service::{Caller, Hearth};
 use hearth_testkit::all_backends;
 use reqwest::StatusCode;
@@ -25,7 +23,7 @@ async fn serve(hearth: Hearth) -> String {
     base
 }
 
-/// Reports a repair and offers a call by text; returns the link's path (`/call/<secret>`).
+/// Reports a repair and offers a triage call by text; returns the link's path.
 async fn offer(
     db: &hearth_testkit::TestDb,
     hearth: &Hearth,
@@ -33,40 +31,9 @@ async fn offer(
     person: uuid::Uuid,
     home: uuid::Uuid,
 ) -> String {
-    let repair = hearth
-        .report_repair(
-            planner,
-            &RepairInput {
-                person_id: Some(person),
-                property_id: Some(home),
-                category: "electrical".into(),
-                priority: Some("urgent".into()),
-                reported_via: Some("phone".into()),
-                description: "Sockets in the kitchen not working".into(),
-                ..Default::default()
-            },
-        )
+    common::offer_call(db, hearth, planner, (person, home), "repairs_video_triage")
         .await
-        .unwrap_or_else(|e| panic!("report: {e}"));
-    let call = hearth
-        .offer_video_call(
-            planner,
-            repair.repair.id,
-            &VideoOfferInput {
-                purpose: "repairs_video_triage".into(),
-                channel: "sms".into(),
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{}: offer: {e}", db.name));
-    let message = db
-        .store
-        .outbox_message(call.notification_id.unwrap_or_default())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no message"));
-    let link = &message.personalisation["link"];
-    link[link.find("/call/").unwrap_or(0)..].to_string()
+        .1
 }
 
 #[tokio::test]

@@ -101,7 +101,9 @@ fn operations(doc: &Value) -> Vec<(String, Method, Value)> {
 /// Routes outside the gate: health and the register hold no personal data, the session
 /// routes are how staff obtain credentials (they check their own), and a resident's download
 /// link is its own single-use credential (tested in `rights.rs`), as is a video-call link and
-/// the call session it starts (tested in `call_pages.rs`); the page assets hold no data.
+/// the call session it starts (tested in `call_pages.rs`); the page assets hold no data; staff
+/// pages check the browser session themselves and fetch their data through the gated API
+/// (tested in `staff_pages.rs` and the browser test).
 const OPEN_ROUTES: &[&str] = &[
     "/health",
     "/api/register",
@@ -109,6 +111,7 @@ const OPEN_ROUTES: &[&str] = &[
     "/api/rights/downloads",
     "/call/",
     "/assets/",
+    "/staff/",
 ];
 
 #[tokio::test]

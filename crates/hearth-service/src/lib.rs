@@ -57,8 +57,8 @@ pub struct Hearth {
     transports: video::Transports,
     /// The STUN and TURN servers call pages connect through.
     ice: Arc<video::IceConfig>,
-    /// News of calls ending, for the signalling server to hang up both pages.
-    call_ends: tokio::sync::broadcast::Sender<uuid::Uuid>,
+    /// News of calls (ends, recordings), for the signalling server to pass to the pages.
+    call_events: tokio::sync::broadcast::Sender<video::CallEvent>,
 }
 
 impl Hearth {
@@ -113,7 +113,7 @@ impl Hearth {
             public_url: None,
             transports: video::Transports::default(),
             ice: Arc::default(),
-            call_ends: tokio::sync::broadcast::channel(64).0,
+            call_events: tokio::sync::broadcast::channel(256).0,
         })
     }
 

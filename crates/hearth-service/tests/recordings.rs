@@ -10,7 +10,7 @@ mod common;
 use common::{BASE, World, at, estate, live_call, staff_account, world};
 use hearth_core::video::{CallStatus, RecordingState};
 use hearth_service::retention::RunOptions;
-use hearth_service::video::{ChunkReceipt, SafeguardingConcern};
+use hearth_service::video::{CallEvent, ChunkReceipt, SafeguardingConcern};
 use hearth_service::{Caller, ServiceError};
 
 const TRIAGE: &str = "repairs_video_triage";
@@ -343,13 +343,21 @@ async fn calls_ending_are_announced_and_only_live_calls_are_recorded() {
         let w = video_world(&db).await;
         let e = estate(&w).await;
         let (call, session) = live_call(&db, &w, &e, TRIAGE).await;
-        let mut ends = w.hearth.call_ends();
+        let mut events = w.hearth.call_events();
         w.hearth
             .withdraw_from_call(&session)
             .await
             .unwrap_or_else(|err| panic!("{err}"));
-        assert_eq!(ends.try_recv().ok(), Some(call.id), "{}", db.name);
-        assert!(w.hearth.call_is_over(call.id).await.unwrap_or(false));
+        assert_eq!(
+            events.try_recv().ok(),
+            Some(CallEvent::Ended(call.id)),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            w.hearth.call_ended(call.id).await.ok().flatten(),
+            Some(hearth_core::video::CallEnd::ConsentWithdrawn)
+        );
         let after = w
             .hearth
             .start_recording(

@@ -27,6 +27,7 @@ struct FileConfig {
     repair_targets: Option<hearth_core::repairs::RepairTargets>,
     notify: Option<crate::messaging::NotifySettings>,
     smtp: Option<crate::messaging::SmtpSettings>,
+    video: Option<crate::video_settings::VideoSettings>,
 }
 
 /// Settings given as flags.
@@ -75,6 +76,8 @@ pub struct Config {
     pub repair_targets: hearth_core::repairs::RepairTargets,
     /// How outbox messages (video-call links) leave: email and text transports.
     pub transports: hearth_service::video::Transports,
+    /// The STUN and TURN servers video calls connect through.
+    pub ice: hearth_service::video::IceConfig,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -100,6 +103,10 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_NOTIFY_API_KEY_FILE",
     "HEARTH_SMTP_PASSWORD",
     "HEARTH_SMTP_PASSWORD_FILE",
+    "HEARTH_TURN_SECRET",
+    "HEARTH_TURN_SECRET_FILE",
+    "HEARTH_TURN_CREDENTIAL",
+    "HEARTH_TURN_CREDENTIAL_FILE",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -382,6 +389,10 @@ impl Config {
         if file.smtp.is_some() {
             origins.push(("smtp", file_name.clone()));
         }
+        let ice = crate::video_settings::ice_config(file.video.as_ref(), &env_get)?;
+        if file.video.is_some() {
+            origins.push(("video", file_name.clone()));
+        }
         Ok(Self {
             listen,
             data_dir,
@@ -398,6 +409,7 @@ impl Config {
             public_url,
             repair_targets,
             transports,
+            ice,
             origins,
         })
     }

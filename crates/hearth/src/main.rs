@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod messaging;
 mod progress;
+mod video_settings;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -46,7 +46,7 @@ pub struct SmtpSettings {
 }
 
 /// A secret from the environment (`NAME` or `NAME_FILE`) or the file the config names.
-fn secret(
+pub(crate) fn secret(
     env: &dyn Fn(&str) -> Option<String>,
     name: &str,
     file: Option<&PathBuf>,

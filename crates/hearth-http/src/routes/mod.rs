@@ -7,6 +7,7 @@ pub mod households;
 pub mod people;
 pub mod person_controls;
 pub mod properties;
+pub mod recordings;
 pub mod records;
 pub mod register;
 pub mod release;

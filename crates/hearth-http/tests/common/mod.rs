@@ -89,3 +89,69 @@ pub async fn tenant_and_home(hearth: &Hearth) -> (Uuid, Uuid) {
         .unwrap_or_else(|e| panic!("{e}"));
     (person, home)
 }
+
+/// Reports a repair for the tenant's home and offers a call for `purpose` by text; returns the
+/// call's id and the link's path (`/call/<secret>`), read from the queued message.
+pub async fn offer_call(
+    db: &hearth_testkit::TestDb,
+    hearth: &Hearth,
+    planner: &Caller,
+    (person, home): (Uuid, Uuid),
+    purpose: &str,
+) -> (Uuid, String) {
+    let repair = hearth
+        .report_repair(
+            planner,
+            &hearth_core::repairs::RepairInput {
+                person_id: Some(person),
+                property_id: Some(home),
+                category: "electrical".into(),
+                priority: Some("urgent".into()),
+                reported_via: Some("phone".into()),
+                description: "Sockets in the kitchen not working".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("report: {e}"));
+    let call = hearth
+        .offer_video_call(
+            planner,
+            repair.repair.id,
+            &hearth_service::video::VideoOfferInput {
+                purpose: purpose.into(),
+                channel: "sms".into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{}: offer: {e}", db.name));
+    let message = db
+        .store
+        .outbox_message(call.notification_id.unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no message"));
+    let link = &message.personalisation["link"];
+    (
+        call.id,
+        link[link.find("/call/").unwrap_or(0)..].to_string(),
+    )
+}
+
+/// A member of staff with one role and a password, acting with no purpose yet.
+pub async fn staff_member(hearth: &Hearth, username: &str, role: &str) -> Caller {
+    let account = hearth
+        .create_staff(
+            &Caller::operator("tester"),
+            &hearth_service::access::StaffInput {
+                username: username.into(),
+                display_name: username.into(),
+                password: format!("{username} correct horse battery"),
+                roles: vec![role.into()],
+                teams: vec![],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("staff {username}: {e}"));
+    Caller::staff(&account)
+}

@@ -345,7 +345,7 @@ impl Hearth {
             .await?;
         tracing::info!(call = %answered.call.id, status = %answered.call.status, "video call answered");
         if answered.call.status.is_over() {
-            self.announce_call_end(answered.call.id);
+            self.announce(super::CallEvent::Ended(answered.call.id));
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 
 use crate::{Caller, Hearth, Result, ServiceError};
 use base64::Engine;
-use hearth_core::video::VideoCall;
+use hearth_core::video::{CallEnd, VideoCall};
 use hearth_policy::RecordAction;
 use hmac::{KeyInit, Mac};
 use serde::Serialize;
@@ -13,6 +13,22 @@ use uuid::Uuid;
 
 /// How long TURN credentials handed to a page last.
 pub const TURN_CREDENTIAL_HOURS: i64 = 12;
+
+/// Something that happened to a call, for the pages in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallEvent {
+    Ended(Uuid),
+    RecordingStarted(Uuid),
+    RecordingStopped(Uuid),
+}
+
+impl CallEvent {
+    pub fn call_id(&self) -> Uuid {
+        match self {
+            Self::Ended(id) | Self::RecordingStarted(id) | Self::RecordingStopped(id) => *id,
+        }
+    }
+}
 
 /// How a TURN server checks the pages' credentials.
 #[derive(Clone, Debug)]
@@ -92,20 +108,25 @@ impl Hearth {
         self.ice.servers_for(call_id, self.now())
     }
 
-    /// News of each call that ends (by id), as it ends in this process.
-    pub fn call_ends(&self) -> tokio::sync::broadcast::Receiver<Uuid> {
-        self.call_ends.subscribe()
+    /// News of calls, as it happens in this process: ends, and recordings starting and
+    /// stopping (the resident's page shows when they are being recorded).
+    pub fn call_events(&self) -> tokio::sync::broadcast::Receiver<CallEvent> {
+        self.call_events.subscribe()
     }
 
-    pub(crate) fn announce_call_end(&self, call_id: Uuid) {
+    pub(crate) fn announce(&self, event: CallEvent) {
         // No one listening is fine: no page is connected.
-        let _ = self.call_ends.send(call_id);
+        let _ = self.call_events.send(event);
     }
 
-    /// Whether a call is over (the signalling server asks, in case it ended in another
+    /// Why a call is over, if it is (the signalling server asks, in case it ended in another
     /// process).
-    pub async fn call_is_over(&self, call_id: Uuid) -> Result<bool> {
-        Ok(self.video_call(call_id).await?.status.is_over())
+    pub async fn call_ended(&self, call_id: Uuid) -> Result<Option<CallEnd>> {
+        let call = self.video_call(call_id).await?;
+        Ok(call
+            .status
+            .is_over()
+            .then_some(call.end_reason.unwrap_or(CallEnd::Completed)))
     }
 
     /// Admits a member of staff to a call's video for the call's purpose: the gate is asked

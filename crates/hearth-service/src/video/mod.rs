@@ -13,7 +13,7 @@ mod safeguarding;
 
 pub use answer::{CallAnswer, InviteView};
 pub use dispatch::{DispatchReport, Transports};
-pub use live::{IceConfig, IceServer, TURN_CREDENTIAL_HOURS, TurnAuth};
+pub use live::{CallEvent, IceConfig, IceServer, TURN_CREDENTIAL_HOURS, TurnAuth};
 pub(crate) use offer::is_mobile;
 pub use offer::{VideoOfferInput, uk_time};
 pub use recording::{ABANDONED_AFTER_HOURS, ChunkReceipt};
@@ -32,6 +32,13 @@ pub const RECORDING_TYPE: &str = "video_recording";
 /// The outbox template carrying a call's link.
 pub const LINK_TEMPLATE: &str = "video_call_link";
 
+/// The purposes managers watch recordings for (the notice's "support operatives" and "assess
+/// work"); the policy decides, this only orders the choices on the review page.
+pub const REVIEW_PURPOSES: [&str; 2] = [
+    "repairs_video_operative_support",
+    "repairs_video_assess_work",
+];
+
 /// How long a link opens for after it is sent.
 pub const INVITE_HOURS: i64 = 24;
 
@@ -40,6 +47,19 @@ impl Hearth {
         self.register.record_type(RECORDING_TYPE).ok_or_else(|| {
             ServiceError::Storage("the register has no video_recording record type".into())
         })
+    }
+
+    /// The purposes a recording serves, as the register names them.
+    pub fn recording_purposes(&self) -> Vec<&Purpose> {
+        self.register
+            .record_type(RECORDING_TYPE)
+            .map(|r| {
+                r.purposes
+                    .iter()
+                    .filter_map(|p| self.register.purpose(p))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Who runs the video-call service, for the resident's pages: the organisation and service

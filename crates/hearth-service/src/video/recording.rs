@@ -107,6 +107,7 @@ impl Hearth {
             .await?;
         event.record_ids = vec![recording.id.to_string(), call.id.to_string()];
         self.store.insert_recording(&recording, &event).await?;
+        self.announce(super::CallEvent::RecordingStarted(call.id));
         tracing::info!(recording = %recording.id, call = %call.id, "recording started");
         Ok(recording)
     }
@@ -196,6 +197,8 @@ impl Hearth {
         recording_id: Uuid,
     ) -> Result<CallRecording> {
         let recording = self.own_recording(caller, recording_id).await?;
+        // The resident's page stops showing the recording light at once.
+        self.announce(super::CallEvent::RecordingStopped(recording.call_id));
         if recording.chunks == 0 {
             return self
                 .discard_recording(caller, recording, "nothing was recorded")

@@ -153,6 +153,7 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
     .with_bank_holidays(config.bank_holidays()?)
     .with_public_url(&config.public_url)
     .with_transports(config.transports.clone())
+    .with_ice(config.ice.clone())
     .with_repair_targets(config.repair_targets)
     .map_err(|e| anyhow::anyhow!("repair_targets: {e}"))?;
     Ok((hearth, source))

@@ -59,6 +59,7 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<ExitCode> {
         tracing::info!(transports = ?config.transports, "the outbox sends every 5 seconds");
         tokio::spawn(outbox_job(hearth.clone()));
     }
+    tokio::spawn(abandoned_recordings_job(hearth.clone()));
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
@@ -82,6 +83,21 @@ async fn outbox_job(hearth: hearth_service::Hearth) {
             Ok(report) if report != Default::default() => tracing::info!(?report, "outbox round"),
             Ok(_) => {}
             Err(err) => tracing::error!(error = %err, "outbox round failed"),
+        }
+    }
+}
+
+/// Every quarter of an hour, discards call recordings whose upload stopped a day ago (the
+/// engineer's page closed mid-recording), so their chunks do not outlive any schedule.
+async fn abandoned_recordings_job(hearth: hearth_service::Hearth) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match hearth.discard_abandoned_recordings().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(recordings = n, "abandoned recordings discarded"),
+            Err(err) => tracing::error!(error = %err, "discarding abandoned recordings failed"),
         }
     }
 }
