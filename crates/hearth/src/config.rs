@@ -28,6 +28,7 @@ struct FileConfig {
     notify: Option<crate::messaging::NotifySettings>,
     smtp: Option<crate::messaging::SmtpSettings>,
     video: Option<crate::video_settings::VideoSettings>,
+    media: Option<crate::media_settings::MediaSettings>,
 }
 
 /// Settings given as flags.
@@ -60,8 +61,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The audit signing key's file, when checkpoints are signed.
     pub signing_key_file: Option<PathBuf>,
-    /// Where media objects are stored (local filesystem).
+    /// Where media objects are stored on the local filesystem (with `media.store = local`).
     pub media_dir: PathBuf,
+    /// Where media objects are stored: the local directory, S3 or Azure.
+    pub media: crate::media_settings::MediaPlace,
     /// When `serve` runs retention each day (UK time), or `None` when switched off.
     pub retention_run_at: Option<jiff::civil::Time>,
     /// Whose bank holidays the statutory clock skips: england-and-wales, scotland or
@@ -107,6 +110,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_TURN_SECRET_FILE",
     "HEARTH_TURN_CREDENTIAL",
     "HEARTH_TURN_CREDENTIAL_FILE",
+    "HEARTH_MEDIA_SECRET_KEY",
+    "HEARTH_MEDIA_SECRET_KEY_FILE",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -390,6 +395,10 @@ impl Config {
             origins.push(("smtp", file_name.clone()));
         }
         let ice = crate::video_settings::ice_config(file.video.as_ref(), &env_get)?;
+        let media = crate::media_settings::media_place(file.media.as_ref(), &media_dir, &env_get)?;
+        if file.media.is_some() {
+            origins.push(("media", file_name.clone()));
+        }
         if file.video.is_some() {
             origins.push(("video", file_name.clone()));
         }
@@ -403,6 +412,7 @@ impl Config {
             log_format,
             signing_key_file,
             media_dir,
+            media,
             retention_run_at,
             bank_holidays,
             bank_holidays_file,

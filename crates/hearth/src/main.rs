@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod media_settings;
 mod messaging;
 mod progress;
 mod video_settings;

@@ -1,6 +1,7 @@
-//! Object storage for media (photos, footage, recordings): the local filesystem by default.
-//! Objects are named by random ids, never by anything about the person, and an object about a
-//! person is sealed under their data key before it leaves Hearth.
+//! Object storage for media (photos, footage, recordings): the local filesystem by default, or
+//! (in a build with the `cloud` feature) an S3 bucket or an Azure Blob container. Objects are
+//! named by random ids, never by anything about the person, and an object about a person is
+//! sealed under their data key before it leaves Hearth, so the provider holds ciphertext only.
 
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
@@ -13,6 +14,27 @@ pub struct MediaStore {
     objects: Arc<dyn ObjectStore>,
     /// For messages: the directory or bucket, never an object's name.
     place: String,
+}
+
+/// An S3 bucket (AWS, or an S3-compatible service).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct S3Location {
+    pub bucket: String,
+    pub region: String,
+    /// An S3-compatible service's address; AWS when not set.
+    pub endpoint: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+/// An Azure Blob Storage container.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AzureLocation {
+    pub account: String,
+    pub container: String,
+    /// The blob service's address when not the account's public one (an emulator).
+    pub endpoint: Option<String>,
+    pub access_key: Option<String>,
 }
 
 /// Why an object could not be stored, read or removed.
@@ -37,6 +59,64 @@ impl MediaStore {
             objects: Arc::new(objects),
             place,
         })
+    }
+
+    /// Objects in an S3 bucket (AWS, or an S3-compatible service at `endpoint`). Credentials
+    /// not given here come from the environment or the instance's role, as AWS tools find them.
+    #[cfg(feature = "cloud")]
+    pub fn s3(location: &S3Location) -> Result<Self, MediaError> {
+        let place = format!("s3://{}", location.bucket);
+        let mut builder = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(&location.bucket)
+            .with_region(&location.region);
+        if let Some(endpoint) = &location.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let (Some(id), Some(secret)) = (&location.access_key_id, &location.secret_access_key) {
+            builder = builder
+                .with_access_key_id(id)
+                .with_secret_access_key(secret);
+        }
+        let objects = builder.build().map_err(|e| MediaError {
+            place: place.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            objects: Arc::new(objects),
+            place,
+        })
+    }
+
+    /// Objects in an Azure Blob Storage container (or an emulator at `endpoint`).
+    #[cfg(feature = "cloud")]
+    pub fn azure(location: &AzureLocation) -> Result<Self, MediaError> {
+        let place = format!("azure://{}/{}", location.account, location.container);
+        let mut builder = object_store::azure::MicrosoftAzureBuilder::from_env()
+            .with_account(&location.account)
+            .with_container_name(&location.container);
+        if let Some(endpoint) = &location.endpoint {
+            builder = builder
+                .with_endpoint(endpoint.clone())
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some(key) = &location.access_key {
+            builder = builder.with_access_key(key);
+        }
+        let objects = builder.build().map_err(|e| MediaError {
+            place: place.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            objects: Arc::new(objects),
+            place,
+        })
+    }
+
+    /// Where objects are kept, for messages and `config check`: never an object's name.
+    pub fn place(&self) -> &str {
+        &self.place
     }
 
     fn fail(&self, message: impl std::fmt::Display) -> MediaError {

@@ -8,7 +8,7 @@ mod page;
 mod sweep;
 
 pub use filed::MAX_MEDIA_BYTES;
-pub use media::{MediaError, MediaStore};
+pub use media::{AzureLocation, MediaError, MediaStore, S3Location};
 pub use page::certificate_html;
 pub use sweep::{BATCH, PURPOSE};
 

@@ -145,10 +145,7 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
         &origin,
     )
     .map_err(|e| anyhow::anyhow!("the access policy does not fit the register:\n{e}"))?
-    .with_media(
-        hearth_service::retention::MediaStore::local(&config.media_dir)
-            .context("opening media storage")?,
-    )
+    .with_media(config.media.open().context("opening media storage")?)
     .with_signing_key(config.certificate_key()?)
     .with_bank_holidays(config.bank_holidays()?)
     .with_public_url(&config.public_url)
