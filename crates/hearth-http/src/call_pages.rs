@@ -367,14 +367,7 @@ fn into_room(session: &str) -> Response {
 
 /// The call session from the request's cookie.
 pub fn call_session(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == CALL_COOKIE)
-        .map(|c| c.value().to_string())
+    crate::extract::cookie_value(headers, CALL_COOKIE)
 }
 
 /// The call page, for the holder of a call session cookie.

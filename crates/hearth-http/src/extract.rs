@@ -122,17 +122,21 @@ fn unauthenticated(message: &str) -> ApiError {
     ))
 }
 
-/// The session secret from the request's cookies, if it carries one.
-pub fn session_secret(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// The value of the named cookie the request carries, if any.
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(cookie::Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_string())
+}
+
+/// The session secret from the request's cookies, if it carries one.
+pub fn session_secret(parts: &Parts) -> Option<String> {
+    cookie_value(&parts.headers, SESSION_COOKIE)
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

@@ -391,6 +391,11 @@ mod tests {
         // The engineer reloads: the new page takes the place; the old one's leaving is ignored.
         let (again_tx, _again_rx) = mpsc::unbounded_channel();
         let (second, _, _) = hub.join(call, Role::Engineer, again_tx);
+        assert_eq!(
+            next(&mut resident_rx),
+            Some(json!({"type": "peer", "present": true})),
+            "the resident's page is told to expect a new offer"
+        );
         hub.leave(call, Role::Engineer, first);
         assert!(
             resident_rx.try_recv().is_err(),

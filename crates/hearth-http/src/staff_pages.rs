@@ -116,15 +116,7 @@ fn sign_in_form(
 }
 
 fn form_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == FORM_COOKIE)
-        .map(|c| c.value().to_string())
+    crate::extract::cookie_value(&parts.headers, FORM_COOKIE)
 }
 
 #[derive(Debug, Default, Deserialize)]

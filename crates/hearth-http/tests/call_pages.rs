@@ -9,19 +9,7 @@ use reqwest::StatusCode;
 use std::sync::Arc;
 
 mod common;
-use common::tenant_and_home;
-
-async fn serve(hearth: Hearth) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("bind: {e}"));
-    let base = format!(
-        "http://{}",
-        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
-    );
-    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
-    base
-}
+use common::{serve, tenant_and_home};
 
 /// Reports a repair and offers a triage call by text; returns the link's path.
 async fn offer(

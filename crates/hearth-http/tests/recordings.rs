@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{offer_call, staff_member, tenant_and_home};
+use common::{offer_call, serve, staff_member, tenant_and_home};
 use hearth_core::clock::SystemClock;
 use hearth_service::Hearth;
 use hearth_service::retention::MediaStore;
@@ -16,18 +16,6 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 const TRIAGE: &str = "repairs_video_triage";
-
-async fn serve(hearth: Hearth) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("bind: {e}"));
-    let base = format!(
-        "http://{}",
-        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
-    );
-    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
-    base
-}
 
 fn cookie_of(response: &reqwest::Response, name: &str) -> String {
     response

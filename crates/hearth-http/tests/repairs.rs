@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 mod common;
-use common::tenant_and_home;
+use common::{serve, tenant_and_home};
 
 async fn send(request: reqwest::RequestBuilder, what: &str) -> (StatusCode, Value, Option<String>) {
     let response = request
@@ -25,18 +25,6 @@ async fn send(request: reqwest::RequestBuilder, what: &str) -> (StatusCode, Valu
         .map(str::to_string);
     let body = response.json().await.unwrap_or(Value::Null);
     (status, body, etag)
-}
-
-async fn serve(hearth: Hearth) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("bind: {e}"));
-    let base = format!(
-        "http://{}",
-        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
-    );
-    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
-    base
 }
 
 #[tokio::test]

@@ -2,6 +2,9 @@
 //! the statutory date, waits while identity is awaited, shows in the views, takes its steps,
 //! and refuses bad input by field without changing anything.
 
+mod common;
+use common::serve;
+
 use hearth_core::clock::SystemClock;
 use hearth_service::Hearth;
 use hearth_testkit::all_backends;
@@ -49,18 +52,6 @@ async fn token(hearth: &Hearth, role: &str) -> String {
 }
 
 /// Serves Hearth on a free local port; returns its base address.
-async fn serve(hearth: Hearth) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("bind: {e}"));
-    let base = format!(
-        "http://{}",
-        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
-    );
-    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
-    base
-}
-
 fn app(db: &hearth_testkit::TestDb) -> Hearth {
     let register = hearth_core::register::default_register()
         .unwrap_or_else(|p| panic!("shipped register: {p:?}"));

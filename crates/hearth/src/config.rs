@@ -61,8 +61,6 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The audit signing key's file, when checkpoints are signed.
     pub signing_key_file: Option<PathBuf>,
-    /// Where media objects are stored on the local filesystem (with `media.store = local`).
-    pub media_dir: PathBuf,
     /// Where media objects are stored: the local directory, S3 or Azure.
     pub media: crate::media_settings::MediaPlace,
     /// When `serve` runs retention each day (UK time), or `None` when switched off.
@@ -411,7 +409,6 @@ impl Config {
             key_file,
             log_format,
             signing_key_file,
-            media_dir,
             media,
             retention_run_at,
             bank_holidays,

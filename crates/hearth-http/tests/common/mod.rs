@@ -155,3 +155,16 @@ pub async fn staff_member(hearth: &Hearth, username: &str, role: &str) -> Caller
         .unwrap_or_else(|e| panic!("staff {username}: {e}"));
     Caller::staff(&account)
 }
+
+/// Serves Hearth on a free local port; returns its base address.
+pub async fn serve(hearth: Hearth) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let base = format!(
+        "http://{}",
+        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    );
+    tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
+    base
+}

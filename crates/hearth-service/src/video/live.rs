@@ -144,25 +144,7 @@ impl Hearth {
                 format!("this call is for '{}'", call.purpose),
             ));
         }
-        let now = self.now();
-        let view = hearth_core::records::FiledRecord {
-            id: call.id,
-            fields: hearth_core::records::FiledRecordFields {
-                record_type: super::RECORDING_TYPE.into(),
-                person_id: Some(call.person_id),
-                tenancy_id: None,
-                case_ref: None,
-                title: String::new(),
-                details: None,
-                stats: Default::default(),
-                events: Default::default(),
-            },
-            created_at: now,
-            last_activity_at: now,
-            closed_at: None,
-            anonymised_at: None,
-            version: 1,
-        };
+        let view = self.prospective_recording(call.id, call.person_id);
         let mut event = self
             .admit_filed_as(caller, RecordAction::Read, &view, None, audit_action.into())
             .await?;

@@ -31,15 +31,26 @@ impl Hearth {
     /// The `video_recording` record a recording becomes, before it exists: what the gate is
     /// asked about when the recording starts and when it is filed.
     fn recording_record(&self, recording: &CallRecording, title: String) -> FiledRecord {
+        let mut record = self.prospective_recording(
+            recording.record_id.unwrap_or_else(Uuid::now_v7),
+            recording.person_id,
+        );
+        record.fields.title = title;
+        record
+    }
+
+    /// A `video_recording` record about a person, not yet filed: how the gate sees the call's
+    /// images and sound.
+    pub(crate) fn prospective_recording(&self, id: Uuid, person_id: Uuid) -> FiledRecord {
         let now = self.now();
         FiledRecord {
-            id: recording.record_id.unwrap_or_else(Uuid::now_v7),
+            id,
             fields: FiledRecordFields {
                 record_type: RECORDING_TYPE.into(),
-                person_id: Some(recording.person_id),
+                person_id: Some(person_id),
                 tenancy_id: None,
                 case_ref: None,
-                title,
+                title: String::new(),
                 details: None,
                 stats: Default::default(),
                 events: Default::default(),
