@@ -10,6 +10,7 @@ pub mod identifiers;
 pub mod records;
 pub mod register;
 pub mod repairs;
+pub mod residents;
 pub mod retention;
 pub mod rights;
 pub mod validation;

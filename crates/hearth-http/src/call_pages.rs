@@ -144,6 +144,17 @@ pub(crate) fn message(
     heading: &str,
     lines: Vec<String>,
 ) -> Response {
+    message_page(frame, status, heading, lines, false)
+}
+
+/// A page of plain lines under a heading; `panel` shows the heading as a confirmation.
+pub(crate) fn message_page(
+    frame: &Frame,
+    status: StatusCode,
+    heading: &str,
+    lines: Vec<String>,
+    panel: bool,
+) -> Response {
     render(
         status,
         Message {
@@ -151,7 +162,7 @@ pub(crate) fn message(
             service: frame.service.clone(),
             error: false,
             heading: heading.into(),
-            panel: false,
+            panel,
             lines,
             join_action: None,
         },

@@ -135,6 +135,12 @@ impl From<ServiceError> for ApiError {
                 message: err.to_string(),
                 fields: vec![],
             },
+            ServiceError::Upstream(_) => Self {
+                status: StatusCode::BAD_GATEWAY,
+                code,
+                message: err.to_string(),
+                fields: vec![],
+            },
         }
     }
 }

@@ -6,6 +6,7 @@ mod call_pages;
 mod doc;
 mod error;
 mod extract;
+mod resident_pages;
 mod routes;
 mod signal;
 mod staff_pages;
@@ -35,6 +36,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "repairs", description = "Repairs: reports, triage and targets, jobs, appointments, status and satisfaction"),
         (name = "video", description = "Total Assist video calls about repairs: offers, answers given by phone, ending calls"),
         (name = "call pages", description = "The resident's video-call pages (HTML): the link is its own single-use credential"),
+        (name = "resident pages", description = "Residents' pages (HTML): sign-in with GOV.UK One Login, linking the account with the council's code, their repairs and reporting one"),
         (name = "staff pages", description = "Staff pages (HTML) for video calls: sign-in, the engineer's call page, watching a recording; their data comes through the gated API"),
         (name = "retention", description = "Legal holds, disposal reviews, retention runs and certificates"),
         (name = "rights", description = "The requests register: residents' rights requests against the statutory clock"),
@@ -50,6 +52,7 @@ fn api() -> OpenApiRouter<Hearth> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::people::routes())
         .merge(routes::person_controls::routes())
+        .merge(routes::link_codes::routes())
         .merge(routes::session::routes())
         .merge(routes::properties::routes())
         .merge(routes::households::routes())
@@ -61,6 +64,7 @@ fn api() -> OpenApiRouter<Hearth> {
         .merge(routes::video::routes())
         .merge(call_pages::routes())
         .merge(staff_pages::routes())
+        .merge(resident_pages::routes())
         .merge(routes::recordings::routes())
         .merge(routes::retention::routes())
         .merge(routes::rights::routes())

@@ -112,6 +112,8 @@ const OPEN_ROUTES: &[&str] = &[
     "/call/",
     "/assets/",
     "/staff/",
+    // Residents' pages: their session cookie, checked by the services they call.
+    "/resident",
 ];
 
 #[tokio::test]

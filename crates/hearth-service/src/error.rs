@@ -41,6 +41,9 @@ pub enum ServiceError {
     /// Object storage or signing is not available or failed.
     #[error("{0}")]
     Storage(String),
+    /// A service Hearth relies on (GOV.UK One Login) could not be reached or answered wrongly.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl ServiceError {
@@ -58,6 +61,7 @@ impl ServiceError {
             Self::RateLimited(_) => "rate_limited",
             Self::Policy(_) | Self::Store(_) => "internal",
             Self::Storage(_) => "storage_failed",
+            Self::Upstream(_) => "upstream_failed",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod import;
 mod records;
 mod register;
 pub mod repairs;
+pub mod residents;
 pub mod retention;
 pub mod rights;
 pub mod video;
@@ -59,6 +60,8 @@ pub struct Hearth {
     ice: Arc<video::IceConfig>,
     /// News of calls (ends, recordings), for the signalling server to pass to the pages.
     call_events: tokio::sync::broadcast::Sender<video::CallEvent>,
+    /// GOV.UK One Login, for residents' sign-in, when configured.
+    one_login: Option<Arc<residents::OneLogin>>,
 }
 
 impl Hearth {
@@ -114,6 +117,7 @@ impl Hearth {
             transports: video::Transports::default(),
             ice: Arc::default(),
             call_events: tokio::sync::broadcast::channel(256).0,
+            one_login: None,
         })
     }
 

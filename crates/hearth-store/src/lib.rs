@@ -20,6 +20,7 @@ mod recordings;
 mod rectification;
 mod release;
 mod repairs;
+mod residents;
 mod retention;
 mod retention_body;
 mod retention_sql;
@@ -45,6 +46,7 @@ pub use recordings::{RecordingFiling, RecordingStore};
 pub use rectification::RectificationStore;
 pub use release::ReleaseStore;
 pub use repairs::{RepairQuery, RepairStore, RepairUpdate};
+pub use residents::ResidentStore;
 pub use retention::{
     BatchOutcome, Candidate, DisposalBatch, RecordTable, RetentionStore, RunRecord, Selection,
     Sweep, Tombstone, unsupported_trigger,
@@ -109,6 +111,7 @@ pub trait Store:
     + VideoStore
     + OutboxStore
     + RecordingStore
+    + ResidentStore
     + Send
     + Sync
 {

@@ -147,5 +147,6 @@ crate::disclosure::impl_disclosure_store!(PgStore, Postgres);
 crate::repairs::impl_repair_store!(PgStore, Postgres);
 crate::video::impl_video_store!(PgStore, Postgres);
 crate::recordings::impl_recording_store!(PgStore);
+crate::residents::impl_resident_store!(PgStore);
 crate::raw_filed::impl_raw_filed!(PgStore);
 crate::raw_holdings::impl_raw_holdings!(PgStore);

@@ -130,5 +130,6 @@ crate::disclosure::impl_disclosure_store!(SqliteStore, Sqlite);
 crate::repairs::impl_repair_store!(SqliteStore, Sqlite);
 crate::video::impl_video_store!(SqliteStore, Sqlite);
 crate::recordings::impl_recording_store!(SqliteStore);
+crate::residents::impl_resident_store!(SqliteStore);
 crate::raw_filed::impl_raw_filed!(SqliteStore);
 crate::raw_holdings::impl_raw_holdings!(SqliteStore);

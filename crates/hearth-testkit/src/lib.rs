@@ -5,9 +5,11 @@
 //! with `HEARTH_REQUIRE_POSTGRES=1` (as CI sets) a skip is a failure.
 
 mod notify_server;
+mod one_login_server;
 mod smtp_server;
 
 pub use notify_server::{NotifySent, NotifyServer};
+pub use one_login_server::{ClientKey, Misbehaviour, OneLoginServer, OneLoginUser};
 pub use smtp_server::{Received, SmtpServer};
 
 use hearth_core::records::{AddressInput, Person, PersonInput, Property, PropertyInput};

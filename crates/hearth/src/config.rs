@@ -29,6 +29,7 @@ struct FileConfig {
     smtp: Option<crate::messaging::SmtpSettings>,
     video: Option<crate::video_settings::VideoSettings>,
     media: Option<crate::media_settings::MediaSettings>,
+    one_login: Option<crate::one_login_settings::OneLoginFile>,
 }
 
 /// Settings given as flags.
@@ -79,6 +80,8 @@ pub struct Config {
     pub transports: hearth_service::video::Transports,
     /// The STUN and TURN servers video calls connect through.
     pub ice: hearth_service::video::IceConfig,
+    /// Hearth's registration with GOV.UK One Login, for residents' sign-in.
+    pub one_login: Option<hearth_service::residents::OneLoginSettings>,
     /// Where each setting came from, for `config check`.
     pub origins: Vec<(&'static str, String)>,
 }
@@ -110,6 +113,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_TURN_CREDENTIAL_FILE",
     "HEARTH_MEDIA_SECRET_KEY",
     "HEARTH_MEDIA_SECRET_KEY_FILE",
+    "HEARTH_ONE_LOGIN_PRIVATE_KEY",
+    "HEARTH_ONE_LOGIN_PRIVATE_KEY_FILE",
 ];
 const ALLOWED_ENV_PREFIXES: &[&str] = &["HEARTH_TEST_", "HEARTH_REQUIRE_"];
 
@@ -400,6 +405,14 @@ impl Config {
         if file.video.is_some() {
             origins.push(("video", file_name.clone()));
         }
+        let one_login = crate::one_login_settings::one_login_settings(
+            file.one_login.as_ref(),
+            &public_url,
+            &env_get,
+        )?;
+        if file.one_login.is_some() {
+            origins.push(("one_login", file_name.clone()));
+        }
         Ok(Self {
             listen,
             data_dir,
@@ -417,6 +430,7 @@ impl Config {
             repair_targets,
             transports,
             ice,
+            one_login,
             origins,
         })
     }

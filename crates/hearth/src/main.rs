@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod media_settings;
 mod messaging;
+mod one_login_settings;
 mod progress;
 mod video_settings;
 

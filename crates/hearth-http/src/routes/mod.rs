@@ -4,6 +4,7 @@ pub mod contacts;
 pub mod disclosures;
 pub mod erasure;
 pub mod households;
+pub mod link_codes;
 pub mod people;
 pub mod person_controls;
 pub mod properties;

@@ -8,7 +8,7 @@ mod controls;
 pub mod guarded;
 mod keys;
 mod staff;
-mod tokens;
+pub(crate) mod tokens;
 mod visible;
 
 pub use caller::Caller;

@@ -49,7 +49,7 @@ pub struct SignInLimiter {
 
 impl SignInLimiter {
     /// Seconds to wait before this account may try again, if it is locked out now.
-    fn wait(&self, key: &str, now: Timestamp) -> Option<u64> {
+    pub(crate) fn wait(&self, key: &str, now: Timestamp) -> Option<u64> {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let recent = failures.get_mut(key)?;
         while recent
@@ -66,7 +66,7 @@ impl SignInLimiter {
         Some(left.as_secs().max(1).unsigned_abs())
     }
 
-    fn failed(&self, key: &str, now: Timestamp) {
+    pub(crate) fn failed(&self, key: &str, now: Timestamp) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let recent = failures.entry(key.to_string()).or_default();
         recent.push_back(now);
@@ -75,7 +75,7 @@ impl SignInLimiter {
         }
     }
 
-    fn succeeded(&self, key: &str) {
+    pub(crate) fn succeeded(&self, key: &str) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         failures.remove(key);
     }

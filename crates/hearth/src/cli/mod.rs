@@ -153,5 +153,12 @@ pub async fn open_without_recording(config: &Config) -> Result<(Hearth, Register
     .with_ice(config.ice.clone())
     .with_repair_targets(config.repair_targets)
     .map_err(|e| anyhow::anyhow!("repair_targets: {e}"))?;
+    let hearth = match &config.one_login {
+        Some(settings) => hearth.with_one_login(
+            hearth_service::residents::OneLogin::new(settings.clone())
+                .map_err(|problems| anyhow::anyhow!("one_login: {}", problems.join("; ")))?,
+        ),
+        None => hearth,
+    };
     Ok((hearth, source))
 }
