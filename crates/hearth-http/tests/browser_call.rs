@@ -491,3 +491,135 @@ async fn a_call_in_two_browsers_records_plays_back_expires_and_ends_on_withdrawa
         drop(driver);
     }
 }
+
+/// A resident, in a real browser: signs in at One Login (a local server on another site,
+/// `127.0.0.1` against Hearth's `localhost`, so the cookies cross sites as they will in
+/// production), links their account with the council's code, reports a repair with the form,
+/// sees it listed, and signs out of both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_signs_in_with_one_login_and_reports_a_repair_in_the_browser() {
+    if !browsers_present() {
+        return;
+    }
+    for db in hearth_testkit::all_backends().await {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .port();
+        let base = format!("http://localhost:{port}");
+        let (provider, client) = common::one_login_for(&base, "hearth-browser-test").await;
+        provider.sign_in_as(hearth_testkit::OneLoginUser {
+            subject: "urn:fdc:gov.uk:2022:amara-browser".into(),
+            email: "amara@example.org".into(),
+            phone: None,
+        });
+        let register =
+            hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
+        let hearth = Hearth::new(
+            db.store.clone(),
+            Arc::new(register),
+            Arc::new(hearth_core::clock::SystemClock),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_public_url(&base)
+        .with_one_login(client);
+        let (person, _) = tenant_and_home(&hearth).await;
+        let officer = staff_member(&hearth, "hana", "housing_officer")
+            .await
+            .for_purpose("tenancy_management");
+        let code = hearth
+            .issue_link_code(&officer, person)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .code;
+        let server = hearth.clone();
+        tokio::spawn(async move { axum::serve(listener, hearth_http::app(server)).await });
+
+        let driver = start_driver().await;
+        let page = browser(&driver).await;
+        page.goto(&format!("{base}/resident"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        click(&page, "#start").await;
+        until(
+            &page,
+            "the linking form",
+            "document.getElementById('code') !== null",
+        )
+        .await;
+        type_into(&page, "#code", &code).await;
+        click(&page, "#link").await;
+        until(
+            &page,
+            "the repairs page",
+            "document.getElementById('report') !== null",
+        )
+        .await;
+        click(&page, "#report").await;
+        until(
+            &page,
+            "the report form",
+            "document.getElementById('description') !== null",
+        )
+        .await;
+        page.find(Locator::Css("#category"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .select_by_value("damp_mould")
+            .await
+            .unwrap_or_else(|e| panic!("choosing a category: {e}"));
+        type_into(
+            &page,
+            "#description",
+            "Black mould spreading on the bedroom wall",
+        )
+        .await;
+        click(&page, "#send").await;
+        until(
+            &page,
+            "the confirmation",
+            "document.body.innerText.includes('Repair reported')",
+        )
+        .await;
+        let repairs = common::repairs_of(&db, person).await;
+        assert_eq!(repairs.len(), 1, "{}", db.name);
+        assert_eq!(repairs[0].reported_via.as_str(), "web");
+        assert_eq!(repairs[0].category.as_str(), "damp_mould");
+        page.goto(&format!("{base}/resident"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        until(
+            &page,
+            "the repair listed",
+            &format!(
+                "document.getElementById('repairs') && document.getElementById('repairs').innerText.includes('{}')",
+                repairs[0].reference
+            ),
+        )
+        .await;
+        click(&page, "#sign-out").await;
+        until(
+            &page,
+            "the signed-out page",
+            "document.body.innerText.includes('You have signed out')",
+        )
+        .await;
+        assert_eq!(
+            provider.logouts(),
+            vec!["urn:fdc:gov.uk:2022:amara-browser".to_string()]
+        );
+        page.goto(&format!("{base}/resident"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        until(
+            &page,
+            "the start page",
+            "document.getElementById('start') !== null",
+        )
+        .await;
+        let _ = page.close().await;
+    }
+}

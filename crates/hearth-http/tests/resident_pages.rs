@@ -5,8 +5,7 @@
 
 use hearth_core::clock::SystemClock;
 use hearth_service::Hearth;
-use hearth_service::residents::{OneLogin, OneLoginSettings};
-use hearth_testkit::{ClientKey, OneLoginServer, OneLoginUser, all_backends};
+use hearth_testkit::{OneLoginUser, all_backends};
 use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -77,31 +76,13 @@ async fn a_resident_signs_in_links_reports_a_repair_and_signs_out_through_the_pa
             "http://{}",
             listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
         );
-        let key = ClientKey::generate();
-        let provider = OneLoginServer::start(
-            CLIENT_ID,
-            key.public_jwk.clone(),
-            &[format!("{base}/resident/signed-in")],
-            &[format!("{base}/resident/signed-out")],
-        )
-        .await;
+        let (provider, client) = common::one_login_for(&base, CLIENT_ID).await;
         let register =
             hearth_core::register::default_register().unwrap_or_else(|p| panic!("{p:?}"));
         let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
             .unwrap_or_else(|e| panic!("{e}"))
             .with_public_url(&base)
-            .with_one_login(
-                OneLogin::new(OneLoginSettings {
-                    issuer: provider.issuer(),
-                    client_id: CLIENT_ID.into(),
-                    redirect_uri: format!("{base}/resident/signed-in"),
-                    post_logout_redirect_uri: format!("{base}/resident/signed-out"),
-                    private_key_pem: key.private_pem.clone(),
-                    key_algorithm: "ES256".into(),
-                    vtr: "Cl.Cm".into(),
-                })
-                .unwrap_or_else(|p| panic!("{p:?}")),
-            );
+            .with_one_login(client);
         let (person, _home) = tenant_and_home(&hearth).await;
         let (_, token) = hearth
             .create_api_token(
@@ -397,17 +378,7 @@ async fn a_resident_signs_in_links_reports_a_repair_and_signs_out_through_the_pa
             page.contains(&reference) && page.contains("Heating and hot water"),
             "{page}"
         );
-        let repairs = db
-            .store
-            .list_repairs(
-                &hearth_store::RepairQuery {
-                    person_id: Some(person),
-                    ..Default::default()
-                },
-                10,
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let repairs = common::repairs_of(&db, person).await;
         assert_eq!(repairs.len(), 1, "{}", db.name);
         assert_eq!(repairs[0].reference, reference);
         assert_eq!(repairs[0].reported_via.as_str(), "web");

@@ -168,3 +168,50 @@ pub async fn serve(hearth: Hearth) -> String {
     tokio::spawn(async move { axum::serve(listener, hearth_http::app(hearth)).await });
     base
 }
+
+/// A local One Login provider registered for Hearth at `base`, and Hearth's client for it.
+pub async fn one_login_for(
+    base: &str,
+    client_id: &str,
+) -> (
+    hearth_testkit::OneLoginServer,
+    hearth_service::residents::OneLogin,
+) {
+    let key = hearth_testkit::ClientKey::generate();
+    let provider = hearth_testkit::OneLoginServer::start(
+        client_id,
+        key.public_jwk.clone(),
+        &[format!("{base}/resident/signed-in")],
+        &[format!("{base}/resident/signed-out")],
+    )
+    .await;
+    let client =
+        hearth_service::residents::OneLogin::new(hearth_service::residents::OneLoginSettings {
+            issuer: provider.issuer(),
+            client_id: client_id.into(),
+            redirect_uri: format!("{base}/resident/signed-in"),
+            post_logout_redirect_uri: format!("{base}/resident/signed-out"),
+            private_key_pem: key.private_pem.clone(),
+            key_algorithm: "ES256".into(),
+            vtr: "Cl.Cm".into(),
+        })
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    (provider, client)
+}
+
+/// The repairs the store holds for a person.
+pub async fn repairs_of(
+    db: &hearth_testkit::TestDb,
+    person: Uuid,
+) -> Vec<hearth_core::repairs::Repair> {
+    db.store
+        .list_repairs(
+            &hearth_store::RepairQuery {
+                person_id: Some(person),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}

@@ -156,33 +156,10 @@ impl Hearth {
 
     /// Whether the person is a member of a household with a tenancy of the property.
     async fn lives_at(&self, person_id: Uuid, property_id: Uuid) -> Result<bool> {
-        let households = self
-            .store
-            .list_households(
-                &hearth_store::HouseholdQuery {
-                    person_id: Some(person_id),
-                    ..Default::default()
-                },
-                hearth_store::Page::new(1, 50),
-            )
-            .await?;
-        for household in households.items {
-            let tenancies = self
-                .store
-                .list_tenancies(
-                    &hearth_store::TenancyQuery {
-                        household_id: Some(household.id),
-                        property_id: Some(property_id),
-                        ..Default::default()
-                    },
-                    hearth_store::Page::new(1, 1),
-                )
-                .await?;
-            if !tenancies.items.is_empty() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        Ok(self
+            .tenancy_properties(person_id, None)
+            .await?
+            .contains(&property_id))
     }
 
     /// A repair with its jobs, appointments and history; the reading is audited.

@@ -34,6 +34,39 @@ impl Hearth {
         self.admit_read(caller, RecordAction::Read, vec![person])
             .await?;
         let today = self.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut homes: Vec<ResidentHome> = Vec::new();
+        for property_id in self.tenancy_properties(person_id, Some(today)).await? {
+            let Some(property) = self.store.get_property(property_id).await? else {
+                continue;
+            };
+            let a = &property.fields.address;
+            let address = [
+                Some(a.line1.clone()),
+                a.line2.clone(),
+                a.line3.clone(),
+                a.line4.clone(),
+                a.town.clone(),
+                Some(a.postcode.to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            homes.push(ResidentHome {
+                property_id,
+                address,
+            });
+        }
+        Ok(homes)
+    }
+
+    /// The properties of the tenancies held by any household the person belongs to (current
+    /// on a day, when one is given), each once.
+    pub(crate) async fn tenancy_properties(
+        &self,
+        person_id: Uuid,
+        current_on: Option<jiff::civil::Date>,
+    ) -> Result<Vec<Uuid>> {
         let households = self
             .store
             .list_households(
@@ -44,46 +77,25 @@ impl Hearth {
                 hearth_store::Page::new(1, 50),
             )
             .await?;
-        let mut homes: Vec<ResidentHome> = Vec::new();
+        let mut properties = Vec::new();
         for household in households.items {
             let tenancies = self
                 .store
                 .list_tenancies(
                     &hearth_store::TenancyQuery {
                         household_id: Some(household.id),
-                        current_on: Some(today),
+                        current_on,
                         ..Default::default()
                     },
-                    hearth_store::Page::new(1, 20),
+                    hearth_store::Page::new(1, 50),
                 )
                 .await?;
             for tenancy in tenancies.items {
-                let property_id = tenancy.fields.property_id;
-                if homes.iter().any(|h| h.property_id == property_id) {
-                    continue;
+                if !properties.contains(&tenancy.fields.property_id) {
+                    properties.push(tenancy.fields.property_id);
                 }
-                let Some(property) = self.store.get_property(property_id).await? else {
-                    continue;
-                };
-                let a = &property.fields.address;
-                let address = [
-                    Some(a.line1.clone()),
-                    a.line2.clone(),
-                    a.line3.clone(),
-                    a.line4.clone(),
-                    a.town.clone(),
-                    Some(a.postcode.to_string()),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-                homes.push(ResidentHome {
-                    property_id,
-                    address,
-                });
             }
         }
-        Ok(homes)
+        Ok(properties)
     }
 }

@@ -446,8 +446,8 @@ mod tests {
     fn pkce_challenge_is_rfc_7636s_example() {
         // RFC 7636, appendix B.
         assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-1B0K1UQkz9pxWDkdQd4yv8f0CcP4LMTmW0kqjCQqPOg3RfWnlbc1Y"),
-            "E9Melhoa2OwvFrEMTJguCHaoeKT8y5TgxmXOSZdBJk0"
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
