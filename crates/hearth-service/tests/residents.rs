@@ -256,6 +256,23 @@ async fn a_resident_signs_in_links_with_the_councils_code_and_reports_a_repair()
             Err(ServiceError::Unauthenticated(_))
         ));
 
+        // The person's access bundle shows the linked account and the spent code, never the code.
+        let bundle = s
+            .hearth
+            .compile_access_bundle(&s.w.dpo, s.e.tenant)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let kinds: Vec<&str> = bundle.sign_in.iter().map(|p| p.kind.as_str()).collect();
+        assert_eq!(kinds, ["one_login_account", "link_code"], "{}", db.name);
+        assert!(
+            bundle.sign_in[0]
+                .detail
+                .ends_with("urn:fdc:gov.uk:2022:amara")
+        );
+        assert!(bundle.sign_in[1].used_at.is_some());
+        let shown = serde_json::to_string(&bundle.sign_in).unwrap_or_default();
+        assert!(!shown.contains(&issued.code), "{shown}");
+
         let seen = actions(&s).await;
         for (action, decision) in [
             ("resident.signed_in", "allowed"),

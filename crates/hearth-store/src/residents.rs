@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use hearth_core::audit::AuditEvent;
 use hearth_core::residents::{LinkCode, PendingSignIn, ResidentAccount, ResidentSession};
 use jiff::Timestamp;
+use uuid::Uuid;
 
 #[async_trait]
 pub trait ResidentStore: Send + Sync {
@@ -33,6 +34,10 @@ pub trait ResidentStore: Send + Sync {
 
     async fn insert_link_code(&self, code: &LinkCode, audit: &AuditEvent) -> Result<()>;
     async fn link_code(&self, code_hash: &str) -> Result<Option<LinkCode>>;
+    /// A person's linked One Login accounts and the codes issued to them, oldest first, for
+    /// their access bundle.
+    async fn resident_accounts_of(&self, person_id: Uuid) -> Result<Vec<ResidentAccount>>;
+    async fn link_codes_of(&self, person_id: Uuid) -> Result<Vec<LinkCode>>;
     /// Links an account: the code is spent, the account made and the session given its person,
     /// together. False, with nothing changed, when the code was spent or expired meanwhile.
     async fn link_resident(
@@ -238,6 +243,35 @@ macro_rules! impl_resident_store {
                 let row: Option<crate::residents::LinkCodeRow> =
                     sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(code_hash).fetch_optional(&self.pool).await?;
                 row.map(crate::residents::LinkCodeRow::into_code).transpose()
+            }
+
+            async fn resident_accounts_of(&self, person_id: uuid::Uuid) -> crate::Result<Vec<hearth_core::residents::ResidentAccount>> {
+                let sql = self.sql(
+                    "SELECT id::text, issuer, subject, linked_at::text FROM resident_accounts WHERE person_id = $1::uuid ORDER BY linked_at, id",
+                );
+                let rows: Vec<(String, String, String, String)> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(person_id.to_string()).fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|(id, issuer, subject, linked_at)| {
+                        Ok(hearth_core::residents::ResidentAccount {
+                            id: crate::access::parse_uuid(&id)?,
+                            issuer,
+                            subject,
+                            person_id,
+                            linked_at: crate::rows::parse_ts(&linked_at)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn link_codes_of(&self, person_id: uuid::Uuid) -> crate::Result<Vec<hearth_core::residents::LinkCode>> {
+                let sql = self.sql(
+                    "SELECT code_hash, person_id::text, issued_by, issued_at::text, expires_at::text, used_at::text \
+                     FROM resident_link_codes WHERE person_id = $1::uuid ORDER BY issued_at, code_hash",
+                );
+                let rows: Vec<crate::residents::LinkCodeRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(person_id.to_string()).fetch_all(&self.pool).await?;
+                rows.into_iter().map(crate::residents::LinkCodeRow::into_code).collect()
             }
 
             async fn link_resident(

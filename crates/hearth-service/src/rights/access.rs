@@ -55,6 +55,24 @@ pub struct Withheld {
     pub reason: String,
 }
 
+/// How the person signs in to the council's online services: a GOV.UK One Login account linked
+/// to their record, or a code issued to link one (never the code itself).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SignInPart {
+    /// `one_login_account` or `link_code`.
+    pub kind: String,
+    /// For an account, the One Login service and the identifier it gives this council for the
+    /// account; for a code, who issued it.
+    pub detail: String,
+    /// When the account was linked, or the code issued.
+    #[schema(value_type = String, format = DateTime)]
+    pub at: jiff::Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<jiff::Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub used_at: Option<jiff::Timestamp>,
+}
+
 /// Everything held about a person, ready for review and release.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccessBundle {
@@ -68,6 +86,8 @@ pub struct AccessBundle {
     pub access_log: Vec<AccessLogEntry>,
     /// Each disclosure of the person's data outside the council: to whom, when, what, why.
     pub disclosures: Vec<hearth_core::rights::Disclosure>,
+    /// One Login accounts linked to the record and codes issued for linking.
+    pub sign_in: Vec<SignInPart>,
     pub supplementary: SupplementaryInformation,
     pub withheld: Vec<Withheld>,
     #[schema(value_type = String, format = DateTime)]
@@ -213,6 +233,32 @@ impl Hearth {
             })
             .collect();
         let disclosures = self.store.disclosures_of(person_id).await?;
+        let mut sign_in: Vec<SignInPart> = self
+            .store
+            .resident_accounts_of(person_id)
+            .await?
+            .into_iter()
+            .map(|a| SignInPart {
+                kind: "one_login_account".into(),
+                detail: format!("{} {}", a.issuer, a.subject),
+                at: a.linked_at,
+                expires_at: None,
+                used_at: None,
+            })
+            .collect();
+        sign_in.extend(
+            self.store
+                .link_codes_of(person_id)
+                .await?
+                .into_iter()
+                .map(|c| SignInPart {
+                    kind: "link_code".into(),
+                    detail: format!("issued by {}", c.issued_by),
+                    at: c.issued_at,
+                    expires_at: Some(c.expires_at),
+                    used_at: c.used_at,
+                }),
+        );
         let disclosed: Vec<String> = disclosures.iter().map(|d| d.recipient.clone()).collect();
         let supplementary = supplementary_information(&self.register, &record_types, &disclosed);
 
@@ -226,6 +272,7 @@ impl Hearth {
             requests,
             access_log,
             disclosures,
+            sign_in,
             supplementary,
             withheld,
             compiled_at: self.now(),

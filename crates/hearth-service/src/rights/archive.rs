@@ -91,7 +91,7 @@ fn rows_of(value: &Value) -> Vec<Vec<(String, String)>> {
 fn sections(bundle: &AccessBundle) -> Result<Vec<Section>, String> {
     let json = |v: serde_json::Result<Value>| v.map_err(|e| format!("rendering the bundle: {e}"));
     let s = &bundle.supplementary;
-    let parts: [(&str, &'static str, &'static str, Value); 15] = [
+    let parts: [(&str, &'static str, &'static str, Value); 16] = [
         (
             "person",
             "Your record",
@@ -145,6 +145,12 @@ fn sections(bundle: &AccessBundle) -> Result<Vec<Section>, String> {
             "Who we gave it to",
             "Each time we gave your information to an organisation outside the council: to whom, when, what and why.",
             json(serde_json::to_value(&bundle.disclosures))?,
+        ),
+        (
+            "sign_in",
+            "How you sign in",
+            "The GOV.UK One Login accounts linked to your record, and the codes we sent you to link one (the codes themselves are not kept).",
+            json(serde_json::to_value(&bundle.sign_in))?,
         ),
         (
             "withheld",

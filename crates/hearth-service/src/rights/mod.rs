@@ -11,7 +11,7 @@ mod rectification;
 mod release;
 mod requests;
 
-pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, Withheld};
+pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, SignInPart, Withheld};
 pub use controls::{ObjectionDecision, RestrictionInput, WithdrawalDone, WithdrawalInput};
 pub use erasure::{ErasureApproval, ErasureDone, ErasureRemoved};
 pub use rectification::{RectificationDone, RectificationInput};
