@@ -140,7 +140,7 @@ pub fn session_secret(parts: &Parts) -> Option<String> {
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -208,15 +208,9 @@ async fn linked_session(hearth: &Hearth, parts: &Parts) -> Result<ResidentSessio
     }
 }
 
-/// Compares a form's CSRF token with the session's, in time independent of where they differ.
+/// Whether a form carries the session's CSRF token.
 fn csrf_matches(sent: &str, session: &ResidentSessionState) -> bool {
-    let expected = session.csrf_token.as_bytes();
-    sent.len() == expected.len()
-        && sent
-            .bytes()
-            .zip(expected)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    crate::extract::same_secret(sent, &session.csrf_token)
 }
 
 fn expired_form(hearth: &Hearth) -> Response {
@@ -624,30 +618,8 @@ async fn report(
     if !csrf_matches(&form.csrf, &session) {
         return expired_form(&hearth);
     }
-    let mut problems = Vec::new();
-    let property_id = match form.home.parse::<uuid::Uuid>() {
-        Ok(id) => Some(id),
-        Err(_) => {
-            problems.push(problem("property_id", ""));
-            None
-        }
-    };
-    if !CATEGORIES.iter().any(|(value, _)| *value == form.category) {
-        problems.push(problem("category", ""));
-    }
-    if form.description.trim().is_empty() {
-        problems.push(problem("description", "is required"));
-    }
-    if !problems.is_empty() {
-        return report_form(
-            &hearth,
-            &session,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            problems,
-            &form,
-        )
-        .await;
-    }
+    // The repair service checks every field; a home that is not an id is no home at all.
+    let property_id = form.home.parse::<uuid::Uuid>().ok();
     let reported = match session.caller(REPAIRS) {
         Ok(caller) => {
             hearth
