@@ -381,6 +381,10 @@ impl Gate {
                 entity_set("Purpose", &subject.consents)?,
             ),
             (
+                "explicit_consents".to_string(),
+                entity_set("Purpose", &subject.explicit_consents)?,
+            ),
+            (
                 "assignees".to_string(),
                 entity_set("Staff", &subject.assignees)?,
             ),

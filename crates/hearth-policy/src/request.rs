@@ -133,8 +133,11 @@ pub struct SubjectControls {
     pub restricted: bool,
     /// The person objected to public-task processing (Art 21) and no compelling grounds are recorded.
     pub objected: bool,
-    /// Purposes the person currently consents to.
+    /// Purposes the person currently consents to (Art 6(1)(a)).
     pub consents: Vec<String>,
+    /// Purposes for which the person currently gives explicit consent to special category
+    /// data (Art 9(2)(a)), recorded apart from consent to the processing.
+    pub explicit_consents: Vec<String>,
     /// Staff ids assigned to work for this person (jobs, cases).
     pub assignees: Vec<String>,
 }

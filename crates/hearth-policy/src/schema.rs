@@ -71,6 +71,7 @@ entity Record {
   restricted: Bool,
   objected: Bool,
   consents: Set<Purpose>,
+  explicit_consents: Set<Purpose>,
   assignees: Set<Staff>,
 };
 // Hearth's own administration: accounts, roles, keys, the audit log, and the controls on a

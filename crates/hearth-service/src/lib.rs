@@ -4,6 +4,7 @@
 
 pub mod access;
 mod audit;
+mod change;
 pub mod demo;
 mod error;
 pub mod import;
@@ -17,6 +18,7 @@ pub mod video;
 
 pub use access::{Caller, Visible};
 pub use audit::AuditVerification;
+pub use change::RecordChange;
 pub use error::ServiceError;
 pub use hearth_policy::{DEFAULT_POLICY, PolicyError};
 

@@ -3,7 +3,7 @@
 //! Every call goes through the policy gate and leaves an audit event.
 
 use crate::access::{Caller, Guarded, Visible};
-use crate::{Hearth, Result, ServiceError};
+use crate::{Hearth, RecordChange, Result, ServiceError};
 use hearth_core::audit::AuditEvent;
 use hearth_core::identifiers::{NiNumber, Postcode, Uprn};
 use hearth_core::records::*;
@@ -92,28 +92,34 @@ impl Hearth {
         self.read_one(caller, person).await
     }
 
+    /// Changes the fields `change` names and keeps the rest. Only the field groups the change
+    /// names are put to the gate, before any value is looked at, so a caller who may not see
+    /// or write a group (the equality answers, say) changes the others without touching it,
+    /// and naming a group they may not write is refused whole.
     pub async fn update_person(
         &self,
         caller: &Caller,
         id: Uuid,
-        input: &PersonInput,
+        change: &RecordChange,
         expected_version: Option<i64>,
     ) -> Result<Visible<Person>> {
         self.purpose_of(caller)?;
         let current = self.person_record(id).await?;
-        let fields = input.validate(self.today())?;
         let expected = expected_version.unwrap_or(current.version);
+        if expected != current.version {
+            return Err(hearth_store::StoreError::VersionConflict { expected }.into());
+        }
+        let admission = self.admit_change(caller, &current, change.names()).await?;
+        let input: PersonInput = change.apply(&current.fields)?;
+        let fields = input.validate(self.today())?;
         let person = Person {
             fields,
             updated_at: self.now(),
             version: expected + 1,
             ..current
         };
-        let (_, event) = self
-            .admit_write(caller, RecordAction::Update, person.clone())
-            .await?;
         self.store
-            .update_person(&person, expected, &event)
+            .update_person(&person, expected, &admission.event)
             .await
             .map_err(|e| duplicate_as_field(e, "external_ref"))?;
         self.read_one(caller, person).await
@@ -441,15 +447,27 @@ impl Hearth {
         let fields = input.validate()?;
         self.check_tenancy_refs(&fields).await?;
         let expected = expected_version.unwrap_or(current.version);
+        let moving = current.fields.household_id != fields.household_id;
         let tenancy = Tenancy {
             fields,
             updated_at: self.now(),
             version: expected + 1,
-            ..current
+            ..current.clone()
         };
-        let (visible, event) = self
-            .admit_write(caller, RecordAction::Update, tenancy.clone())
-            .await?;
+        // Moving a tenancy to another household changes both households' records: the caller
+        // must be allowed to change the tenancy as it is (its household's controls, such as a
+        // member's restriction) as well as the tenancy as it will be.
+        let records = if moving {
+            vec![current, tenancy.clone()]
+        } else {
+            vec![tenancy.clone()]
+        };
+        let mut admission = self.admit(caller, RecordAction::Update, records).await?;
+        let visible = admission
+            .visible
+            .pop()
+            .ok_or_else(|| ServiceError::Forbidden("nothing to write".to_string()))?;
+        let event = admission.event;
         self.store
             .update_tenancy(&tenancy, expected, &event)
             .await

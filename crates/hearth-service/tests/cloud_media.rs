@@ -8,6 +8,7 @@
 //! `azurite-blob`).
 #![cfg(feature = "cloud")]
 
+#[path = "it/common.rs"]
 mod common;
 
 use base64::Engine;

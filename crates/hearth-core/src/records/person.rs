@@ -27,7 +27,7 @@ pub struct ContactPoint {
 }
 
 /// A person as supplied by a user, a partner or an import: raw text, validated by [`PersonInput::validate`].
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// A key from the system the person came from; makes imports repeatable.

@@ -7,14 +7,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use hearth_core::records::{Person, PersonInput};
-use hearth_service::Hearth;
+use hearth_service::{Hearth, RecordChange};
 use hearth_store::{Page, PersonQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn routes() -> OpenApiRouter<Hearth> {
     OpenApiRouter::new()
         .routes(routes!(list_people, create_person))
-        .routes(routes!(get_person, update_person))
+        .routes(routes!(get_person, update_person, patch_person))
 }
 
 /// Search filters for people; all given filters must match.
@@ -89,19 +89,46 @@ async fn get_person(
     ))
 }
 
-/// Replaces a person's details. Send `If-Match` with the version from the ETag to be sure
-/// nobody changed the record since you read it.
+/// Sets a person's details. The fields the body names are set and the fields it leaves out
+/// are kept, so sending back what you were shown never erases what was withheld from you. Send
+/// `If-Match` with the version from the ETag to be sure nobody changed the record since you
+/// read it. Changing a field group your role may not write for this purpose is refused whole.
 #[utoipa::path(put, path = "/api/people/{id}", tag = "people", request_body = PersonInput,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
-    responses((status = 200, body = Person), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Person), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_person(
     State(hearth): State<Hearth>,
     Authed(caller): Authed,
     Id(id): Id,
     IfMatch(version): IfMatch,
-    Body(input): Body<PersonInput>,
+    Body(body): Body<serde_json::Value>,
 ) -> Result<Response, ApiError> {
-    let person = hearth.update_person(&caller, id, &input, version).await?;
+    // A whole person's shape is required here; PATCH takes any part of it.
+    serde_json::from_value::<PersonInput>(body.clone())
+        .map_err(|e| ApiError::field("(body)", e.to_string()))?;
+    let change = RecordChange::from_json(body)?;
+    changed(hearth.update_person(&caller, id, &change, version).await?)
+}
+
+/// Changes part of a person's details: a JSON Merge Patch (RFC 7396,
+/// `application/merge-patch+json`). Named fields are set, `null` clears one, the rest is kept.
+#[utoipa::path(patch, path = "/api/people/{id}", tag = "people",
+    request_body(content = Object, content_type = "application/merge-patch+json",
+        description = "Any of the fields of a person, as in PersonInput; null clears a field"),
+    params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The version last read")),
+    responses((status = 200, body = Person), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_person(
+    State(hearth): State<Hearth>,
+    Authed(caller): Authed,
+    Id(id): Id,
+    IfMatch(version): IfMatch,
+    Body(body): Body<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let change = RecordChange::from_json(body)?;
+    changed(hearth.update_person(&caller, id, &change, version).await?)
+}
+
+fn changed(person: hearth_service::Visible<Person>) -> Result<Response, ApiError> {
     Ok(versioned(
         StatusCode::OK,
         person.version(),

@@ -42,6 +42,19 @@ pub trait Guarded: Serialize + Clone + Send + Sync + 'static {
     fn groups_present(&self) -> Vec<&'static FieldGroup> {
         Self::GROUPS.iter().collect()
     }
+    /// Groups holding any of the named fields (a whole-record group holds every field): a
+    /// change is decided on the groups it names, before any value in it is looked at, so naming
+    /// a field one may not write is refused whatever its value, and fields left out are kept.
+    fn groups_named<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'static FieldGroup> {
+        let names: Vec<&str> = names.into_iter().collect();
+        Self::GROUPS
+            .iter()
+            .filter(|group| {
+                (group.fields.is_empty() && !names.is_empty())
+                    || group.fields.iter().any(|field| names.contains(field))
+            })
+            .collect()
+    }
 }
 
 const WHOLE: &[&str] = &[];

@@ -25,6 +25,22 @@ use hearth_policy::{RecordAction, RecordView, SubjectControls};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// The controls on a person as the policy reads them: restriction, objection, both kinds of
+/// consent (to the processing, and explicit consent to special category data) and assignment.
+pub(crate) fn subject_controls(
+    id: Uuid,
+    controls: hearth_core::access::PersonControls,
+) -> SubjectControls {
+    SubjectControls {
+        person_id: id.to_string(),
+        restricted: controls.restricted,
+        objected: controls.objected,
+        consents: controls.consents,
+        explicit_consents: controls.explicit_consents,
+        assignees: controls.assignees.iter().map(Uuid::to_string).collect(),
+    }
+}
+
 /// The gate's answer for a batch of records of one kind.
 pub(crate) struct Admission<T: Guarded> {
     pub visible: Vec<Visible<T>>,
@@ -73,6 +89,54 @@ impl Hearth {
         action: RecordAction,
         records: Vec<T>,
     ) -> Result<Admission<T>> {
+        let writing = matches!(action, RecordAction::Create | RecordAction::Update);
+        let groups = records
+            .iter()
+            .map(|record| {
+                if writing {
+                    record.groups_present()
+                } else {
+                    T::GROUPS.iter().collect()
+                }
+            })
+            .collect();
+        self.admit_groups(caller, action, records, groups).await
+    }
+
+    /// Admits a change of one record that names the fields `names`: the groups holding them
+    /// are decided on (with the record as it is), before any value is looked at, and a group
+    /// the caller may not write refuses the whole change. Groups the change does not name are
+    /// neither decided on nor touched.
+    pub(crate) async fn admit_change<'a, T: Guarded>(
+        &self,
+        caller: &Caller,
+        current: &T,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Admission<T>> {
+        let named = T::groups_named(names);
+        if named.is_empty() {
+            return Err(ServiceError::field(
+                "(body)",
+                "name at least one field of the record to change",
+            ));
+        }
+        self.admit_groups(
+            caller,
+            RecordAction::Update,
+            vec![current.clone()],
+            vec![named],
+        )
+        .await
+    }
+
+    /// Decides the given groups of each record (`groups[i]` for `records[i]`).
+    async fn admit_groups<T: Guarded>(
+        &self,
+        caller: &Caller,
+        action: RecordAction,
+        records: Vec<T>,
+        groups: Vec<Vec<&'static FieldGroup>>,
+    ) -> Result<Admission<T>> {
         let purpose = self.purpose_of(caller)?.to_string();
         let households: Vec<Uuid> = records.iter().filter_map(Guarded::via_household).collect();
         let household_people = if households.is_empty() {
@@ -105,7 +169,7 @@ impl Hearth {
         event.record_type = Some(T::RECORD_TYPE.to_string());
         let mut visible = Vec::with_capacity(records.len());
         let mut refusals: Vec<String> = Vec::new();
-        for (record, people) in records.into_iter().zip(related) {
+        for ((record, people), groups) in records.into_iter().zip(related).zip(groups) {
             let related = hearth_policy::RelatedControls {
                 restricted: people
                     .iter()
@@ -116,21 +180,9 @@ impl Hearth {
             };
             // A household's or tenancy's people see its reads in their access log.
             event.person_ids.extend(people);
-            let subject = record.subject().map(|id| {
-                let c = controls.get(&id).cloned().unwrap_or_default();
-                SubjectControls {
-                    person_id: id.to_string(),
-                    restricted: c.restricted,
-                    objected: c.objected,
-                    consents: c.consents,
-                    assignees: c.assignees.iter().map(Uuid::to_string).collect(),
-                }
-            });
-            let groups: Vec<&'static FieldGroup> = if writing {
-                record.groups_present()
-            } else {
-                T::GROUPS.iter().collect()
-            };
+            let subject = record
+                .subject()
+                .map(|id| subject_controls(id, controls.get(&id).cloned().unwrap_or_default()));
             let mut allowed_fields = Vec::new();
             let mut withheld = Vec::new();
             for group in groups {

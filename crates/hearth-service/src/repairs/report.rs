@@ -154,12 +154,9 @@ impl Hearth {
         })
     }
 
-    /// Whether the person is a member of a household with a tenancy of the property.
+    /// Whether the property is one of the person's homes today (see `current_homes`).
     async fn lives_at(&self, person_id: Uuid, property_id: Uuid) -> Result<bool> {
-        Ok(self
-            .tenancy_properties(person_id, None)
-            .await?
-            .contains(&property_id))
+        Ok(self.current_homes(person_id).await?.contains(&property_id))
     }
 
     /// A repair with its jobs, appointments and history; the reading is audited.

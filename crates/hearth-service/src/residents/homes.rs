@@ -33,9 +33,8 @@ impl Hearth {
             .ok_or(ServiceError::NotFound("person"))?;
         self.admit_read(caller, RecordAction::Read, vec![person])
             .await?;
-        let today = self.now().to_zoned(jiff::tz::TimeZone::UTC).date();
         let mut homes: Vec<ResidentHome> = Vec::new();
-        for property_id in self.tenancy_properties(person_id, Some(today)).await? {
+        for property_id in self.current_homes(person_id).await? {
             let Some(property) = self.store.get_property(property_id).await? else {
                 continue;
             };
@@ -60,13 +59,11 @@ impl Hearth {
         Ok(homes)
     }
 
-    /// The properties of the tenancies held by any household the person belongs to (current
-    /// on a day, when one is given), each once.
-    pub(crate) async fn tenancy_properties(
-        &self,
-        person_id: Uuid,
-        current_on: Option<jiff::civil::Date>,
-    ) -> Result<Vec<Uuid>> {
+    /// A person's homes today: the properties of the current tenancies of the households the
+    /// person currently belongs to, each once. A former member of a household (their
+    /// membership ended) no longer has its homes, though the household still does.
+    pub(crate) async fn current_homes(&self, person_id: Uuid) -> Result<Vec<Uuid>> {
+        let today = self.today();
         let households = self
             .store
             .list_households(
@@ -79,12 +76,20 @@ impl Hearth {
             .await?;
         let mut properties = Vec::new();
         for household in households.items {
+            let belongs_today = household.members.iter().any(|m| {
+                m.fields.person_id == person_id
+                    && m.fields.start_date <= today
+                    && m.fields.end_date.is_none_or(|end| end >= today)
+            });
+            if !belongs_today {
+                continue;
+            }
             let tenancies = self
                 .store
                 .list_tenancies(
                     &hearth_store::TenancyQuery {
                         household_id: Some(household.id),
-                        current_on,
+                        current_on: Some(today),
                         ..Default::default()
                     },
                     hearth_store::Page::new(1, 50),

@@ -4,7 +4,7 @@
 use super::MediaStore;
 use crate::{Caller, Hearth, Result, ServiceError};
 use hearth_core::records::{FiledRecord, FiledRecordInput, MediaObject};
-use hearth_policy::{RecordAction, RecordView, RelatedControls, SubjectControls};
+use hearth_policy::{RecordAction, RecordView, RelatedControls};
 use uuid::Uuid;
 
 /// The largest media object accepted in one upload.
@@ -50,13 +50,7 @@ impl Hearth {
             Some(id) => {
                 let controls = self.store.person_controls(&[id]).await?;
                 let c = controls.get(&id).cloned().unwrap_or_default();
-                Some(SubjectControls {
-                    person_id: id.to_string(),
-                    restricted: c.restricted,
-                    objected: c.objected,
-                    consents: c.consents,
-                    assignees: c.assignees.iter().map(Uuid::to_string).collect(),
-                })
+                Some(crate::access::subject_controls(id, c))
             }
             None => None,
         };

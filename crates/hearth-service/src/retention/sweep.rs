@@ -505,8 +505,7 @@ impl Hearth {
                     person_id: p.to_string(),
                     restricted: key.1,
                     objected: key.2,
-                    consents: vec![],
-                    assignees: vec![],
+                    ..Default::default()
                 });
                 let view = RecordView {
                     record_type: record_type.id.clone(),

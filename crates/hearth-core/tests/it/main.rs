@@ -1,0 +1,7 @@
+//! hearth-core's integration tests, in one binary (one link, one process start per run).
+// A test states why it expects something to hold: `.expect("why")` is the idiom here.
+#![allow(clippy::expect_used)]
+
+mod identifier_properties;
+mod register_check;
+mod rights_clock;

@@ -1,0 +1,7 @@
+//! hearth-crypto's integration tests, in one binary (one link, one process start per run).
+// A test states why it expects something to hold: `.expect("why")` is the idiom here.
+#![allow(clippy::expect_used)]
+
+mod envelope;
+mod key_file;
+mod key_ring;

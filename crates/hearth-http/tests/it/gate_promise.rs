@@ -1,0 +1,281 @@
+//! The promise that nothing about a resident is read, found or changed except through the
+//! gate, tried over HTTP as a client would try to get around it, on every backend. Each test
+//! names the finding it guards against.
+
+use hearth_core::clock::SystemClock;
+use hearth_core::records::{ContactPoint, Equality, EqualityAnswer, PersonInput};
+use hearth_service::access::TokenRequest;
+use hearth_service::{Caller, Hearth};
+use hearth_testkit::{TestDb, all_backends};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A server on one backend, and a way to call it as a token of a given role and purpose.
+struct Server {
+    backend: &'static str,
+    base: String,
+    hearth: Hearth,
+    http: reqwest::Client,
+    _db: TestDb,
+}
+
+async fn server(db: TestDb) -> Server {
+    let register = hearth_core::register::default_register()
+        .unwrap_or_else(|p| panic!("shipped register: {p:?}"));
+    let hearth = Hearth::new(db.store.clone(), Arc::new(register), Arc::new(SystemClock))
+        .unwrap_or_else(|e| panic!("policy fits the register: {e}"));
+    let base = crate::common::serve(hearth.clone()).await;
+    Server {
+        backend: db.name,
+        base,
+        hearth,
+        http: reqwest::Client::new(),
+        _db: db,
+    }
+}
+
+/// A client holding an API token of one role for one purpose.
+struct Client<'a> {
+    server: &'a Server,
+    secret: String,
+    purpose: &'static str,
+}
+
+impl Server {
+    async fn client(&self, role: &str, purpose: &'static str) -> Client<'_> {
+        let (_, secret) = self
+            .hearth
+            .create_api_token(
+                &Caller::operator("tester"),
+                &TokenRequest {
+                    name: format!("{role} for {purpose}"),
+                    roles: vec![role.into()],
+                    purposes: vec![purpose.into()],
+                    valid_days: 1,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("token for {role}: {e}"));
+        Client {
+            server: self,
+            secret,
+            purpose,
+        }
+    }
+}
+
+impl Client<'_> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, Value)>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .server
+            .http
+            .request(method.clone(), format!("{}{path}", self.server.base))
+            .bearer_auth(&self.secret)
+            .header("x-hearth-purpose", self.purpose);
+        if let Some((content_type, body)) = body {
+            request = request
+                .header("content-type", content_type)
+                .body(body.to_string());
+        }
+        let what = format!("[{}] {method} {path}", self.server.backend);
+        let response = request.send().await.expect(&what);
+        let status = response.status();
+        let text = response.text().await.expect(&what);
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(Method::GET, path, None).await
+    }
+}
+
+/// A person with every group filled in, made by the data protection officer.
+async fn full_person(hearth: &Hearth) -> Uuid {
+    let account = hearth
+        .create_staff(
+            &Caller::operator("tester"),
+            &hearth_service::access::StaffInput {
+                username: "the.dpo".into(),
+                display_name: "DPO".into(),
+                password: "the.dpo correct horse battery".into(),
+                roles: vec!["data_protection_officer".into()],
+                teams: vec![],
+            },
+        )
+        .await
+        .expect("a DPO account");
+    let dpo = Caller::staff(&account).for_purpose("information_rights");
+    hearth
+        .create_person(
+            &dpo,
+            &PersonInput {
+                given_name: "Grazyna".into(),
+                family_name: "Wisniewska".into(),
+                date_of_birth: Some("1958-03-02".into()),
+                ni_number: Some("JG103759A".into()),
+                nhs_number: Some("943 476 5919".into()),
+                phones: vec![ContactPoint {
+                    value: "07700 900461".into(),
+                    label: Some("mobile".into()),
+                    source: None,
+                }],
+                equality: Equality {
+                    ethnicity: EqualityAnswer::Answered("White Polish".into()),
+                    religion: EqualityAnswer::PreferNotToSay,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the fixture person")
+        .id()
+}
+
+/// Finding 2: a customer service officer reads a person (equality withheld) and PUTs back what
+/// they saw without the NI number, NHS number and date of birth. Before the fix every one of
+/// those and every equality answer was erased; now what the body does not name is kept.
+#[tokio::test]
+async fn a_write_never_erases_what_the_caller_left_out_or_could_not_see() {
+    for db in all_backends().await {
+        let server = server(db).await;
+        let person = full_person(&server.hearth).await;
+        let officer = server
+            .client("customer_service_officer", "customer_contact")
+            .await;
+        let dpo = server
+            .client("data_protection_officer", "information_rights")
+            .await;
+        let path = format!("/api/people/{person}");
+
+        let (status, seen) = officer.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "[{}] {seen}", server.backend);
+        assert!(
+            seen.get("equality").is_none(),
+            "equality is withheld: {seen}"
+        );
+        // What the officer saw, less bookkeeping and the identifiers, with a new phone number.
+        let mut back = seen.clone();
+        let map = back.as_object_mut().expect("a person is an object");
+        for field in [
+            "id",
+            "version",
+            "created_at",
+            "updated_at",
+            "withheld",
+            "ni_number",
+            "nhs_number",
+            "date_of_birth",
+        ] {
+            map.remove(field);
+        }
+        map.insert(
+            "phones".into(),
+            json!([{ "value": "07700 900999", "label": "mobile" }]),
+        );
+        let (status, body) = officer
+            .send(Method::PUT, &path, Some(("application/json", back)))
+            .await;
+        assert_eq!(status, StatusCode::OK, "[{}] PUT: {body}", server.backend);
+
+        let (_, held) = dpo.get(&path).await;
+        assert_eq!(
+            held["ni_number"], "JG103759A",
+            "[{}] {held}",
+            server.backend
+        );
+        assert_eq!(
+            held["nhs_number"], "9434765919",
+            "[{}] {held}",
+            server.backend
+        );
+        assert_eq!(
+            held["date_of_birth"], "1958-03-02",
+            "[{}] {held}",
+            server.backend
+        );
+        assert_eq!(
+            held["equality"]["ethnicity"]["value"], "White Polish",
+            "[{}] {held}",
+            server.backend
+        );
+        assert_eq!(
+            held["equality"]["religion"]["status"], "prefer_not_to_say",
+            "[{}] {held}",
+            server.backend
+        );
+        assert_eq!(
+            held["phones"][0]["value"], "07700900999",
+            "[{}] {held}",
+            server.backend
+        );
+
+        // A merge patch changes one field and nothing else.
+        let (status, body) = officer
+            .send(
+                Method::PATCH,
+                &path,
+                Some((
+                    "application/merge-patch+json",
+                    json!({ "preferred_name": "Grace" }),
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "[{}] PATCH: {body}", server.backend);
+        assert_eq!(body["preferred_name"], "Grace");
+        let (_, after_patch) = dpo.get(&path).await;
+        let mut expected = held.clone();
+        expected["preferred_name"] = json!("Grace");
+        for bookkeeping in ["version", "updated_at"] {
+            expected[bookkeeping] = after_patch[bookkeeping].clone();
+        }
+        assert_eq!(
+            after_patch, expected,
+            "[{}] only the named field changed",
+            server.backend
+        );
+
+        // Writing a group the officer may not write is refused whole, and changes nothing.
+        let (status, body) = officer
+            .send(
+                Method::PATCH,
+                &path,
+                Some((
+                    "application/merge-patch+json",
+                    json!({ "preferred_name": "G", "equality": { "ethnicity": { "status": "prefer_not_to_say", "value": null } } }),
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "[{}] {body}", server.backend);
+        let (_, unchanged) = dpo.get(&path).await;
+        assert_eq!(
+            unchanged, after_patch,
+            "[{}] a refused change wrote nothing",
+            server.backend
+        );
+        // Clearing it by null is a change of it too.
+        let (status, _) = officer
+            .send(
+                Method::PATCH,
+                &path,
+                Some(("application/merge-patch+json", json!({ "equality": null }))),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "[{}] clearing equality",
+            server.backend
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! hearth-policy's integration tests, in one binary (one link, one process start per run).
+// A test states why it expects something to hold: `.expect("why")` is the idiom here.
+#![allow(clippy::expect_used)]
+
+mod actions_matrix;
+mod shipped_policy;

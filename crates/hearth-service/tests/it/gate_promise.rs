@@ -1,0 +1,246 @@
+//! The promise that nothing about a resident is read, found or changed except through the
+//! gate, held at the service layer on every backend. Each test names the finding of the
+//! hardening review it guards against.
+
+use crate::common::{staff_account, world};
+use hearth_core::records::{Equality, EqualityAnswer};
+use hearth_service::access::ConsentInput;
+use hearth_testkit::all_backends;
+
+fn consent(purpose: &str, granted: bool, special_category: bool) -> ConsentInput {
+    ConsentInput {
+        purpose: purpose.into(),
+        granted,
+        special_category,
+        wording: "I agree".into(),
+        wording_version: "1".into(),
+        channel: Some(hearth_core::rights::Channel::Phone),
+    }
+}
+
+/// Finding 3: the gate was given ordinary consents only, so consent to the processing opened
+/// special category data and withdrawing explicit consent changed nothing. Under
+/// `customer_record` (public task; Art 9(2)(a) explicit consent its only condition) the
+/// equality answers need explicit consent, and only that.
+#[tokio::test]
+async fn explicit_consent_alone_opens_special_category_data_and_its_withdrawal_closes_it() {
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let answers = Equality {
+            ethnicity: EqualityAnswer::Answered("Bangladeshi".into()),
+            ..Default::default()
+        };
+        let person = w.person("Rahima", answers).await;
+        let officer = staff_account(&w.hearth, "cso", "customer_service_officer")
+            .await
+            .for_purpose("customer_record");
+        let withheld = |stage: &str| {
+            let hearth = &w.hearth;
+            let officer = &officer;
+            let stage = stage.to_string();
+            async move {
+                let seen = hearth
+                    .get_person(officer, person)
+                    .await
+                    .unwrap_or_else(|e| panic!("[{}] {stage}: {e}", db.name));
+                seen.withheld().contains(&"equality")
+            }
+        };
+        assert!(withheld("no consent").await, "[{}] no consent", db.name);
+
+        w.hearth
+            .record_consent(&officer, person, &consent("customer_record", true, false))
+            .await
+            .expect("consent to the processing is recorded");
+        assert!(
+            withheld("consent to the processing only").await,
+            "[{}] consent to the processing must not open special category data",
+            db.name
+        );
+
+        w.hearth
+            .record_consent(&officer, person, &consent("customer_record", true, true))
+            .await
+            .expect("explicit consent is recorded");
+        assert!(
+            !withheld("explicit consent").await,
+            "[{}] explicit consent opens the equality answers",
+            db.name
+        );
+
+        w.hearth
+            .record_consent(&officer, person, &consent("customer_record", false, true))
+            .await
+            .expect("explicit consent is withdrawn");
+        assert!(
+            withheld("explicit consent withdrawn").await,
+            "[{}] withdrawing explicit consent closes them at once, though consent to the processing stands",
+            db.name
+        );
+    }
+}
+
+/// Finding 5: a former member of a household kept its homes (membership end dates were
+/// ignored), so they could report repairs to a home they had left. A person's homes are the
+/// properties of current tenancies of households they currently belong to.
+#[tokio::test]
+async fn a_former_household_member_no_longer_has_the_households_homes() {
+    use hearth_core::records::MembershipInput;
+    use hearth_core::repairs::RepairInput;
+    use hearth_service::{Caller, ServiceError};
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let e = crate::common::estate(&w).await;
+        let former = w.person("Kwame", Equality::default()).await;
+        w.hearth
+            .add_member(
+                &w.dpo,
+                e.household,
+                &MembershipInput {
+                    person_id: former,
+                    relationship: "child".into(),
+                    start_date: "2020-01-06".into(),
+                    end_date: Some("2026-10-31".into()),
+                },
+            )
+            .await
+            .expect("a membership that has ended");
+
+        let as_resident = |id| Caller::resident(id).for_purpose("repairs_and_maintenance");
+        let homes = |id| {
+            let hearth = &w.hearth;
+            async move {
+                hearth
+                    .resident_homes(&as_resident(id))
+                    .await
+                    .unwrap_or_else(|err| panic!("[{}] homes: {err}", db.name))
+                    .into_iter()
+                    .map(|h| h.property_id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            homes(e.tenant).await,
+            vec![e.home],
+            "[{}] the tenant",
+            db.name
+        );
+        assert!(
+            homes(former).await.is_empty(),
+            "[{}] the former member",
+            db.name
+        );
+
+        let report = w
+            .hearth
+            .report_repair(
+                &as_resident(former),
+                &RepairInput {
+                    person_id: Some(former),
+                    property_id: Some(e.home),
+                    category: "heating".into(),
+                    description: "No heating in the back bedroom".into(),
+                    ..Default::default()
+                },
+            )
+            .await;
+        assert!(
+            matches!(report, Err(ServiceError::Invalid(_))),
+            "[{}] a former member reports no repair to the home they left: {report:?}",
+            db.name
+        );
+    }
+}
+
+/// Finding 6: moving a tenancy was judged only against the household it moves to, so a
+/// housing officer could move the tenancy of a restricted person's household away from it.
+#[tokio::test]
+async fn moving_a_tenancy_is_judged_against_both_households() {
+    use hearth_core::records::{HouseholdInput, TenancyInput};
+    use hearth_service::ServiceError;
+    use hearth_service::access::Control;
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let e = crate::common::estate(&w).await;
+        let officer = staff_account(&w.hearth, "hana", "housing_officer")
+            .await
+            .for_purpose("tenancy_management");
+        let elsewhere = w
+            .hearth
+            .create_household(&officer, &HouseholdInput::default())
+            .await
+            .expect("another household")
+            .id();
+        let tenancy = w
+            .hearth
+            .list_tenancies(
+                &w.dpo,
+                &hearth_store::TenancyQuery {
+                    household_id: Some(e.household),
+                    ..Default::default()
+                },
+                hearth_store::Page::new(1, 10),
+            )
+            .await
+            .expect("the estate's tenancy")
+            .items
+            .pop()
+            .expect("one tenancy");
+        let moved = TenancyInput {
+            household_id: elsewhere,
+            property_id: e.home,
+            tenancy_type: "secure".into(),
+            start_date: "2020-01-06".into(),
+            ..Default::default()
+        };
+        w.hearth
+            .set_control(
+                &w.dpo,
+                e.tenant,
+                Control::Restriction,
+                true,
+                "accuracy contested",
+                None,
+            )
+            .await
+            .expect("the tenant's processing is restricted");
+
+        let refused = w
+            .hearth
+            .update_tenancy(&officer, tenancy.id(), &moved, None)
+            .await;
+        assert!(
+            matches!(refused, Err(ServiceError::Forbidden(_))),
+            "[{}] the restricted household's tenancy is not moved: {refused:?}",
+            db.name
+        );
+        let still = w
+            .hearth
+            .get_tenancy(&w.dpo, tenancy.id())
+            .await
+            .expect("the DPO reads it");
+        assert_eq!(
+            still.full().map(|t| t.fields.household_id),
+            Some(e.household),
+            "[{}] nothing changed",
+            db.name
+        );
+
+        // Lifted, the same move is allowed: the refusal came from the old household.
+        w.hearth
+            .set_control(
+                &w.dpo,
+                e.tenant,
+                Control::Restriction,
+                false,
+                "resolved",
+                Some(jiff::civil::date(2026, 11, 20)),
+            )
+            .await
+            .expect("the restriction is lifted");
+        w.hearth
+            .update_tenancy(&officer, tenancy.id(), &moved, None)
+            .await
+            .expect("moving an unrestricted tenancy is allowed");
+    }
+}
