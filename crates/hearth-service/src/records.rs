@@ -137,6 +137,7 @@ impl Hearth {
         query.ni_number = stored_form::<NiNumber>("ni_number", &query.ni_number)?;
         query.postcode = stored_form::<Postcode>("postcode", &query.postcode)?;
         query.uprn = stored_form::<Uprn>("uprn", &query.uprn)?;
+        query.visible = self.admit_person_search(caller, &query).await?;
         let found = self.store.list_people(&query, page).await?;
         self.search(caller, found).await
     }

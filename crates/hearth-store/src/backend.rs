@@ -486,11 +486,19 @@ macro_rules! impl_store {
                 query: &crate::PersonQuery,
                 page: crate::Page,
             ) -> crate::Result<crate::Paged<hearth_core::records::Person>> {
+                let mut conditions = crate::backend::PEOPLE_FILTER.to_vec();
+                let mut params = crate::backend::person_filter(query, query.ni_number.as_deref().map(|n| self.sealer.ni_index(n)));
+                let visible;
+                if let Some((only, ids)) = query.visible.id_list() {
+                    visible = format!("id {} {}", if only { "IN" } else { "NOT IN" }, self.json_ids(conditions.len() + 1));
+                    conditions.push(&visible);
+                    params.push(Param::Text(Some(ids)));
+                }
                 let (rows, total) = self
                     .page_of::<crate::rows::PersonRow>(
                         &crate::sql::PEOPLE,
-                        crate::backend::PEOPLE_FILTER,
-                        crate::backend::person_filter(query, query.ni_number.as_deref().map(|n| self.sealer.ni_index(n))),
+                        &conditions,
+                        params,
                         "family_lower, given_name, id",
                         page,
                     )
@@ -499,6 +507,31 @@ macro_rules! impl_store {
                 let keys = self.keys_of(&ids).await?;
                 let items = self.open_people(rows, &keys)?;
                 Ok(crate::Paged { items, page: page.number, per_page: page.size, total })
+            }
+
+            async fn people_with_controls(
+                &self,
+                query: &crate::PersonQuery,
+                purpose: &str,
+                assignee: Option<uuid::Uuid>,
+            ) -> crate::Result<Vec<uuid::Uuid>> {
+                let params = crate::backend::person_filter(query, query.ni_number.as_deref().map(|n| self.sealer.ni_index(n)));
+                let (filter, mut params) = crate::backend::where_given(crate::backend::PEOPLE_FILTER, params);
+                let n = params.len();
+                params.push(Param::Text(Some(purpose.to_string())));
+                params.push(Param::Text(assignee.map(|id| id.to_string())));
+                let sql = self.sql(&format!(
+                    "SELECT id::text FROM people WHERE {filter} AND (\
+                     id IN (SELECT person_id FROM person_flags WHERE restricted OR objected) \
+                     OR id IN (SELECT person_id FROM consents WHERE purpose = ${}::text) \
+                     OR id IN (SELECT person_id FROM assignments WHERE staff_id = ${}::uuid))",
+                    n + 1,
+                    n + 2
+                ));
+                let ids: Vec<String> = bind_params!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())), params)
+                    .fetch_all(&self.pool)
+                    .await?;
+                ids.iter().map(|id| crate::access::parse_uuid(id)).collect()
             }
 
             async fn insert_property(&self, property: &hearth_core::records::Property, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {

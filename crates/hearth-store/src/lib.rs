@@ -38,7 +38,7 @@ pub use error::StoreError;
 pub use postgres::PgStore;
 pub use query::{
     ContactQuery, HouseholdQuery, Page, Paged, PersonQuery, PropertyQuery, RegisterVersion,
-    TenancyQuery,
+    TenancyQuery, Visibility,
 };
 pub use raw_filed::RawFiled;
 pub use raw_holdings::RawHoldings;
@@ -132,6 +132,15 @@ pub trait Store:
     ) -> Result<()>;
     async fn get_person(&self, id: Uuid) -> Result<Option<Person>>;
     async fn list_people(&self, query: &PersonQuery, page: Page) -> Result<Paged<Person>>;
+    /// The people matching a search (its visibility aside) on whom a control could change the
+    /// gate's decision for this purpose and staff member: restricted or objected, with a
+    /// consent record for the purpose, or assigned to the staff member.
+    async fn people_with_controls(
+        &self,
+        query: &PersonQuery,
+        purpose: &str,
+        assignee: Option<Uuid>,
+    ) -> Result<Vec<Uuid>>;
 
     async fn insert_property(
         &self,

@@ -45,6 +45,12 @@ impl PgStore {
         Ok(store)
     }
 
+    /// A subquery of the ids in a JSON array bound as text at placeholder `param`, in the
+    /// dialect of `sql` (the cast after the placeholder lets searches renumber it).
+    fn json_ids(&self, param: usize) -> String {
+        format!("(SELECT value::uuid FROM json_array_elements_text(${param}::json) AS value)")
+    }
+
     fn sql(&self, pg: &str) -> String {
         pg.to_string()
     }

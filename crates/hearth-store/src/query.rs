@@ -55,6 +55,37 @@ pub struct PersonQuery {
     /// People in a household with a tenancy of the property with this UPRN.
     pub uprn: Option<String>,
     pub external_ref: Option<String>,
+    /// Which of the matching people the caller may see, as the gate decided: pages and totals
+    /// count only these.
+    pub visible: Visibility,
+}
+
+/// The people a search may return, decided by the gate before the store is asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Visibility {
+    /// Everyone who matches.
+    #[default]
+    All,
+    /// Only these of those who match.
+    Only(Vec<Uuid>),
+    /// Everyone who matches but these.
+    AllBut(Vec<Uuid>),
+}
+
+impl Visibility {
+    /// The ids as a JSON array and whether the search keeps only them, or `None` for everyone.
+    pub(crate) fn id_list(&self) -> Option<(bool, String)> {
+        let json = |ids: &[Uuid]| {
+            let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+            format!("[{}]", quoted.join(","))
+        };
+        match self {
+            Self::All => None,
+            Self::Only(ids) => Some((true, json(ids))),
+            Self::AllBut(ids) if ids.is_empty() => None,
+            Self::AllBut(ids) => Some((false, json(ids))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

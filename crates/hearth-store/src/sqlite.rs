@@ -51,6 +51,12 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// A subquery of the ids in a JSON array bound as text at placeholder `param`, in the
+    /// dialect of `sql` (the cast after the placeholder lets searches renumber it).
+    fn json_ids(&self, param: usize) -> String {
+        format!("(SELECT value FROM json_each(${param}::text))")
+    }
+
     fn sql(&self, pg: &str) -> String {
         crate::dialect::for_sqlite(pg)
     }

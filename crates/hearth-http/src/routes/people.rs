@@ -50,6 +50,7 @@ async fn list_people(
         ni_number: q.ni_number,
         uprn: q.uprn,
         external_ref: q.external_ref,
+        ..Default::default()
     };
     let page = Page::new(q.page.unwrap_or(1), q.per_page.unwrap_or(50));
     Ok(axum::Json(Listing::from(

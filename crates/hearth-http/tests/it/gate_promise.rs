@@ -99,8 +99,8 @@ impl Client<'_> {
     }
 }
 
-/// A person with every group filled in, made by the data protection officer.
-async fn full_person(hearth: &Hearth) -> Uuid {
+/// The data protection officer, at the services.
+async fn dpo(hearth: &Hearth) -> Caller {
     let account = hearth
         .create_staff(
             &Caller::operator("tester"),
@@ -114,12 +114,16 @@ async fn full_person(hearth: &Hearth) -> Uuid {
         )
         .await
         .expect("a DPO account");
-    let dpo = Caller::staff(&account).for_purpose("information_rights");
+    Caller::staff(&account).for_purpose("information_rights")
+}
+
+/// A person with every group filled in, made by the data protection officer.
+async fn full_person(hearth: &Hearth, dpo: &Caller, given: &str) -> Uuid {
     hearth
         .create_person(
-            &dpo,
+            dpo,
             &PersonInput {
-                given_name: "Grazyna".into(),
+                given_name: given.into(),
                 family_name: "Wisniewska".into(),
                 date_of_birth: Some("1958-03-02".into()),
                 ni_number: Some("JG103759A".into()),
@@ -149,7 +153,7 @@ async fn full_person(hearth: &Hearth) -> Uuid {
 async fn a_write_never_erases_what_the_caller_left_out_or_could_not_see() {
     for db in all_backends().await {
         let server = server(db).await;
-        let person = full_person(&server.hearth).await;
+        let person = full_person(&server.hearth, &dpo(&server.hearth).await, "Grazyna").await;
         let officer = server
             .client("customer_service_officer", "customer_contact")
             .await;
@@ -277,5 +281,138 @@ async fn a_write_never_erases_what_the_caller_left_out_or_could_not_see() {
             "[{}] clearing equality",
             server.backend
         );
+    }
+}
+
+/// Finding 1: searches filtered on fields the caller may not see. An analyst working on
+/// equality monitoring searched by name, NI number or postcode and got back the named
+/// people's dates of birth and equality answers, with `total` counting them; any role could
+/// probe whether an NI number exists. A filter is a read of its field: searching by a group
+/// the purpose does not release is refused before the store is asked, the same whether or not
+/// anyone matches.
+#[tokio::test]
+async fn a_search_filter_is_a_read_of_the_field_it_filters_on() {
+    for db in all_backends().await {
+        let server = server(db).await;
+        let b = server.backend;
+        let dpo = dpo(&server.hearth).await;
+        full_person(&server.hearth, &dpo, "Grazyna").await;
+        let analyst = server.client("analyst", "equality_monitoring").await;
+        let planner = server
+            .client("repairs_planner", "repairs_and_maintenance")
+            .await;
+
+        for query in [
+            "name=wisniewska",
+            "ni_number=JG103759A",
+            "postcode=HD1%203AB",
+        ] {
+            let (status, body) = analyst.get(&format!("/api/people?{query}")).await;
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "[{b}] analyst {query}: {body}"
+            );
+            assert!(
+                body.get("items").is_none() && body.get("total").is_none(),
+                "[{b}] {body}"
+            );
+        }
+        // Probing an NI number: the same refusal whether it is held or not.
+        let (held, held_body) = planner.get("/api/people?ni_number=JG103759A").await;
+        let (absent, absent_body) = planner.get("/api/people?ni_number=AB123456C").await;
+        assert_eq!(
+            (held, absent),
+            (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
+            "[{b}]"
+        );
+        assert_eq!(
+            held_body["message"], absent_body["message"],
+            "[{b}] nothing tells them apart"
+        );
+
+        // The analyst's own purpose still works without filters on what it may not see.
+        let (status, body) = analyst.get("/api/people").await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert!(
+            body["items"][0].get("given_name").is_none(),
+            "[{b}] names withheld: {body}"
+        );
+    }
+}
+
+/// Finding 1, continued: totals count only what the caller may see, and a refusal names the
+/// policy (restriction, objection, no consent) only to those who may read a person's controls.
+#[tokio::test]
+async fn totals_count_only_what_the_caller_may_see_and_refusals_do_not_tell_controls_apart() {
+    use hearth_service::access::Control;
+    for db in all_backends().await {
+        let server = server(db).await;
+        let b = server.backend;
+        let dpo = dpo(&server.hearth).await;
+        let open = full_person(&server.hearth, &dpo, "Grazyna").await;
+        let restricted = full_person(&server.hearth, &dpo, "Halina").await;
+        let objected = full_person(&server.hearth, &dpo, "Irena").await;
+        server
+            .hearth
+            .set_control(
+                &dpo,
+                restricted,
+                Control::Restriction,
+                true,
+                "accuracy contested",
+                None,
+            )
+            .await
+            .expect("restricted");
+        server
+            .hearth
+            .set_control(
+                &dpo,
+                objected,
+                Control::Objection,
+                true,
+                "objects to contact",
+                None,
+            )
+            .await
+            .expect("objected");
+        let officer = server
+            .client("customer_service_officer", "customer_contact")
+            .await;
+
+        let (status, body) = officer.get("/api/people?name=wisniewska").await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        assert_eq!(
+            body["total"], 1,
+            "[{b}] only the person the officer may see is counted: {body}"
+        );
+        assert_eq!(body["items"][0]["id"], open.to_string(), "[{b}] {body}");
+        // A page past the visible ones is empty, not short.
+        let (_, everyone) = officer.get("/api/people?per_page=200").await;
+        assert_eq!(everyone["total"], 1, "[{b}] {everyone}");
+
+        let (s1, restricted_body) = officer.get(&format!("/api/people/{restricted}")).await;
+        let (s2, objected_body) = officer.get(&format!("/api/people/{objected}")).await;
+        assert_eq!(
+            (s1, s2),
+            (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
+            "[{b}]"
+        );
+        assert_eq!(
+            restricted_body["message"], objected_body["message"],
+            "[{b}] a restriction and an objection look the same to the officer"
+        );
+        let message = restricted_body["message"].as_str().unwrap_or_default();
+        assert!(
+            !message.contains("restriction") && !message.contains("objection"),
+            "[{b}] {message}"
+        );
+        // The DPO, answering rights requests, finds all three.
+        let dpo_client = server
+            .client("data_protection_officer", "information_rights")
+            .await;
+        let (_, all) = dpo_client.get("/api/people?name=wisniewska").await;
+        assert_eq!(all["total"], 3, "[{b}] {all}");
     }
 }

@@ -7,6 +7,7 @@ mod caller;
 mod controls;
 pub mod guarded;
 mod keys;
+mod search;
 mod staff;
 pub(crate) mod tokens;
 mod visible;
@@ -41,6 +42,16 @@ pub(crate) fn subject_controls(
     }
 }
 
+/// Policies whose refusal follows from a person's controls rather than the caller's role and
+/// purpose: naming one tells the caller that the person restricted or objected to processing,
+/// or gave or withdrew consent.
+const CONTROL_POLICIES: &[&str] = &[
+    "restriction-storage-only",
+    "objection-stops-public-task",
+    "consent-required",
+    "explicit-consent-for-special",
+];
+
 /// The gate's answer for a batch of records of one kind.
 pub(crate) struct Admission<T: Guarded> {
     pub visible: Vec<Visible<T>>,
@@ -62,6 +73,15 @@ impl Hearth {
             return Err(ServiceError::UnknownPurpose(purpose.to_string()));
         }
         Ok(purpose)
+    }
+
+    /// Whether the caller may read people's controls (restriction, objection, consent), as
+    /// those who handle rights requests do.
+    fn may_read_controls(&self, caller: &Caller) -> Result<bool> {
+        self.gate
+            .decide_admin(caller.principal(), hearth_policy::AdminAction::ManageRights)
+            .map(|d| d.allowed)
+            .map_err(|e| ServiceError::Policy(e.to_string()))
     }
 
     pub(crate) fn event(&self, caller: &Caller, action: String) -> AuditEvent {
@@ -169,6 +189,7 @@ impl Hearth {
         event.record_type = Some(T::RECORD_TYPE.to_string());
         let mut visible = Vec::with_capacity(records.len());
         let mut refusals: Vec<String> = Vec::new();
+        let mut refused_by_controls = false;
         for ((record, people), groups) in records.into_iter().zip(related).zip(groups) {
             let related = hearth_policy::RelatedControls {
                 restricted: people
@@ -203,6 +224,10 @@ impl Hearth {
                 } else {
                     withheld.push(group.name);
                     refusals.push(format!("{}: {}", group.name, decision.explain()));
+                    refused_by_controls |= decision
+                        .policies
+                        .iter()
+                        .any(|p| CONTROL_POLICIES.contains(&p.as_str()));
                 }
             }
             if let Some(id) = record.subject() {
@@ -229,6 +254,13 @@ impl Hearth {
             event.fields.clear();
             event.reason = Some(refusals.join("; "));
             self.store.append_audit_events(&[event]).await?;
+            // Which control refused (restriction, objection, consent) says something about the
+            // person: only those who may read a person's controls are told it.
+            if refused_by_controls && !self.may_read_controls(caller)? {
+                return Err(ServiceError::Forbidden(
+                    "no policy allows this for your role and purpose".to_string(),
+                ));
+            }
             return Err(ServiceError::Forbidden(refusals.join("; ")));
         }
         if !refusals.is_empty() {
