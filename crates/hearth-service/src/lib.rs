@@ -21,6 +21,7 @@ pub use audit::AuditVerification;
 pub use change::RecordChange;
 pub use error::ServiceError;
 pub use hearth_policy::{DEFAULT_POLICY, PolicyError};
+pub use records::LoggedContact;
 
 pub use register::{RegisterSource, load_register_file};
 

@@ -13,6 +13,15 @@ use hearth_store::{
 };
 use uuid::Uuid;
 
+/// A contact as logged, with what its text says about other people.
+#[derive(Debug, Clone)]
+pub struct LoggedContact {
+    pub entry: Visible<ContactEntry>,
+    /// Passages of the reason or summary about someone other than the person (their label and
+    /// place; the officer sees the note itself).
+    pub others_named: Vec<crate::rights::ProposedRedaction>,
+}
+
 impl Hearth {
     /// Admits a new or changed record for writing: the audit event goes into the store with it.
     async fn admit_write<T: Guarded>(
@@ -492,12 +501,25 @@ impl Hearth {
         caller: &Caller,
         input: &ContactEntryInput,
     ) -> Result<Visible<ContactEntry>> {
+        Ok(self.log_contact(caller, input).await?.entry)
+    }
+
+    /// Logs a contact and flags what its reason and summary say about anyone other than the
+    /// person it is logged against (a neighbour's name, a relative's phone number), found by
+    /// the redaction engine as it is saved: the officer is told at once, the audit event
+    /// records which kinds of data (never the text), and an access response will propose
+    /// redacting them.
+    pub async fn log_contact(
+        &self,
+        caller: &Caller,
+        input: &ContactEntryInput,
+    ) -> Result<LoggedContact> {
         self.purpose_of(caller)?;
         let now = self.now();
         let fields = input.validate(now)?;
-        if self.store.get_person(fields.person_id).await?.is_none() {
+        let Some(person) = self.store.get_person(fields.person_id).await? else {
             return Err(ServiceError::field("person_id", "no person has this id"));
-        }
+        };
         let entry = ContactEntry {
             id: Uuid::now_v7(),
             fields,
@@ -505,11 +527,21 @@ impl Hearth {
             updated_at: now,
             version: 1,
         };
-        let (visible, event) = self
+        let (visible, mut event) = self
             .admit_write(caller, RecordAction::Create, entry.clone())
             .await?;
+        let others = crate::rights::others_named(&person, &entry);
+        if !others.is_empty() {
+            let mut labels: Vec<&str> = others.iter().map(|o| o.label.as_str()).collect();
+            labels.sort();
+            labels.dedup();
+            event.reason = Some(format!("names others: {}", labels.join(", ")));
+        }
         self.store.insert_contact(&entry, &event).await?;
-        Ok(visible)
+        Ok(LoggedContact {
+            entry: visible,
+            others_named: others,
+        })
     }
 
     async fn contact_record(&self, id: Uuid) -> Result<ContactEntry> {

@@ -70,6 +70,9 @@ enum Command {
     /// The access policy: check it against the register, print the schema.
     #[command(subcommand)]
     Policy(cli::policy::PolicyCommand),
+    /// Find and redact personal data in free text (JSON lines in, JSON lines out).
+    #[command(subcommand)]
+    Redact(cli::redact::RedactCommand),
     /// Staff accounts.
     #[command(subcommand)]
     Staff(cli::staff::StaffCommand),

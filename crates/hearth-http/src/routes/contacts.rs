@@ -45,6 +45,9 @@ async fn list_contacts(
     )))
 }
 
+/// Logs a contact. The response adds `others_named`: each passage of the reason or summary
+/// about someone other than the person (a neighbour's name, a relative's phone number), found
+/// as the note is saved, so the officer can reword it; an access response proposes redacting them.
 #[utoipa::path(post, path = "/api/contacts", tag = "contacts", request_body = ContactEntryInput,
     responses((status = 201, body = ContactEntry), (status = 422, body = ErrorBody)))]
 async fn create_contact(
@@ -52,12 +55,20 @@ async fn create_contact(
     Authed(caller): Authed,
     Body(input): Body<ContactEntryInput>,
 ) -> Result<Response, ApiError> {
-    let entry = hearth.create_contact(&caller, &input).await?;
+    let logged = hearth.log_contact(&caller, &input).await?;
+    let entry = &logged.entry;
+    let mut body = entry.to_json();
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert(
+            "others_named".into(),
+            serde_json::to_value(&logged.others_named).unwrap_or_default(),
+        );
+    }
     Ok(versioned(
         StatusCode::CREATED,
         entry.version(),
         Some(format!("/api/contacts/{}", entry.id())),
-        entry.to_json(),
+        body,
     ))
 }
 

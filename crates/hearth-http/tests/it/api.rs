@@ -1094,8 +1094,17 @@ async fn contacts_are_logged_and_listed_newest_first() {
 
         let created = api.post("/api/contacts", &contact(&aisha, "phone")).await;
         let location = created.header("location").to_string();
-        let now = created.expect(201);
+        let mut now = created.expect(201);
         assert_eq!(location, format!("/api/contacts/{}", id(&now)), "[{b}]");
+        // What the note says about others is told when it is saved, not kept on the contact.
+        let others = now
+            .as_object_mut()
+            .and_then(|fields| fields.remove("others_named"));
+        assert_eq!(
+            others,
+            Some(json!([])),
+            "[{b}] a note naming no one else: {now}"
+        );
         let time = |v: &Value, k: &str| {
             v[k].as_str()
                 .and_then(|t| t.parse::<jiff::Timestamp>().ok())

@@ -416,3 +416,70 @@ async fn totals_count_only_what_the_caller_may_see_and_refusals_do_not_tell_cont
         assert_eq!(all["total"], 3, "[{b}] {all}");
     }
 }
+
+/// A contact note naming someone other than the person is flagged as it is saved, so the
+/// officer can reword it; a note about the person alone is not.
+#[tokio::test]
+async fn a_contact_note_naming_someone_else_is_flagged_when_saved() {
+    for db in all_backends().await {
+        let server = server(db).await;
+        let b = server.backend;
+        let dpo = dpo(&server.hearth).await;
+        let person = full_person(&server.hearth, &dpo, "Grazyna").await;
+        let officer = server
+            .client("customer_service_officer", "customer_contact")
+            .await;
+        let log = |summary: &str| {
+            json!({
+                "person_id": person,
+                "channel": "phone",
+                "staff_member": "cso-114",
+                "reason": "noise nuisance",
+                "summary": summary,
+            })
+        };
+        let (status, body) = officer
+            .send(
+                Method::POST,
+                "/api/contacts",
+                Some((
+                    "application/json",
+                    log("Mrs Wisniewska says her neighbour Derek Whitfield plays music all night; his number is 07700 900982."),
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "[{b}] {body}");
+        let labels: Vec<&str> = body["others_named"]
+            .as_array()
+            .expect("others_named")
+            .iter()
+            .filter_map(|o| o["label"].as_str())
+            .collect();
+        assert!(
+            labels.contains(&"PERSON") && labels.contains(&"PHONE"),
+            "[{b}] {body}"
+        );
+        assert!(
+            body["others_named"]
+                .as_array()
+                .is_some_and(|o| o.iter().all(|o| !o["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("Wisniewska"))),
+            "[{b}] the person's own name is not flagged: {body}"
+        );
+
+        let (status, body) = officer
+            .send(
+                Method::POST,
+                "/api/contacts",
+                Some((
+                    "application/json",
+                    log("Mrs Wisniewska rang from 07700 900461 to chase the repair."),
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "[{b}] {body}");
+        assert_eq!(body["others_named"], json!([]), "[{b}] {body}");
+    }
+}

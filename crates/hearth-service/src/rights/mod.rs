@@ -7,6 +7,7 @@ mod archive;
 mod controls;
 mod disclosure;
 mod erasure;
+mod proposals;
 mod rectification;
 mod release;
 mod requests;
@@ -14,6 +15,7 @@ mod requests;
 pub use access::{AccessBundle, AccessLogEntry, HouseholdPart, RecordPart, SignInPart, Withheld};
 pub use controls::{ObjectionDecision, RestrictionInput, WithdrawalDone, WithdrawalInput};
 pub use erasure::{ErasureApproval, ErasureDone, ErasureRemoved};
+pub use proposals::{ProposedRedaction, others_named};
 pub use rectification::{RectificationDone, RectificationInput};
 pub use release::{
     AccessReview, MAX_LINK_DAYS, Redaction, ReleaseApproval, ReleasedAccess, ReviewFlag,

@@ -33,6 +33,9 @@ pub struct AccessReview {
     pub request_id: Uuid,
     pub bundle: AccessBundle,
     pub flags: Vec<ReviewFlag>,
+    /// Every passage of the free text that the redaction engine found about someone other than
+    /// the requester: names, addresses, phones, emails, dates of birth, identifiers.
+    pub proposed: Vec<super::ProposedRedaction>,
     pub releases: Vec<AccessRelease>,
 }
 
@@ -50,8 +53,13 @@ pub struct Redaction {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseApproval {
+    /// Whole notes or records to leave out, each with the reason.
     #[serde(default)]
     pub redactions: Vec<Redaction>,
+    /// Redact every passage the engine proposes (as the review listed them, found afresh on
+    /// the bundle as released).
+    #[serde(default)]
+    pub accept_proposed: bool,
     /// How long the link lives, 1 to 30 days (default 14).
     #[serde(default = "default_link_days")]
     pub valid_days: i64,
@@ -69,6 +77,9 @@ pub struct ReleasedAccess {
     pub download_path: String,
 }
 
+/// Why passages the engine proposed were redacted, as the release lists it.
+const PROPOSED_REASON: &str = "About other people (UK GDPR Art 15(4), DPA 2018 Sch 2 para 16): found by Hearth's redaction engine and accepted by the data protection officer";
+
 /// What the text redacted from a release is replaced by.
 const REDACTED: &str = "[redacted: about another person]";
 
@@ -81,17 +92,23 @@ impl Hearth {
         let request = self.access_request(request_id).await?;
         let (bundle, others) = self.response_bundle(&request).await?;
         let flags = self.flags(&bundle, &others).await?;
+        let proposed = super::proposals::propose(&bundle);
         let releases = self.store.releases_of(request_id).await?;
         let mut event = self.event(caller, "rights.access_reviewed".into());
         event.person_ids = vec![request.person_id];
         event.record_type = Some("rights_request".into());
         event.record_ids = vec![request_id.to_string()];
-        event.reason = Some(format!("{} flag(s)", flags.len()));
+        event.reason = Some(format!(
+            "{} flag(s), {} proposed redaction(s)",
+            flags.len(),
+            proposed.len()
+        ));
         self.store.append_audit_events(&[event]).await?;
         Ok(AccessReview {
             request_id,
             bundle,
             flags,
+            proposed,
             releases,
         })
     }
@@ -115,6 +132,21 @@ impl Hearth {
             ));
         }
         let (mut bundle, _) = self.response_bundle(&request).await?;
+        let mut redactions = approval.redactions.len();
+        if approval.accept_proposed {
+            let proposed = super::proposals::propose(&bundle);
+            redactions += proposed.len();
+            for (section, record_id, labels) in
+                super::proposals::apply_proposals(&mut bundle, &proposed)
+            {
+                bundle.withheld.push(Withheld {
+                    section,
+                    record_id,
+                    what: format!("passages about other people ({})", labels.join(", ")),
+                    reason: PROPOSED_REASON.to_string(),
+                });
+            }
+        }
         redact(&mut bundle, &approval.redactions)?;
         let media = self.media_files(&bundle).await?;
         let archive = build_archive(&bundle, &self.register.controller.name, &request, &media)
@@ -141,7 +173,7 @@ impl Hearth {
             sha256,
             size,
             token_hash: crate::access::token_hash(&secret),
-            redactions: i64::try_from(approval.redactions.len()).unwrap_or(i64::MAX),
+            redactions: i64::try_from(redactions).unwrap_or(i64::MAX),
             approved_by: caller.actor().to_string(),
             approved_at: now,
             expires_at: now
@@ -155,7 +187,7 @@ impl Hearth {
         event.record_ids = vec![request_id.to_string(), id.to_string()];
         event.reason = Some(format!(
             "{} redaction(s), {} media file(s), {} bytes",
-            approval.redactions.len(),
+            redactions,
             media.len(),
             size
         ));

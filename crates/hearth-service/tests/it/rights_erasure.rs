@@ -524,6 +524,7 @@ async fn a_release_not_yet_downloaded_is_gone_once_its_person_is_erased() {
                 access,
                 &hearth_service::rights::ReleaseApproval {
                     redactions: vec![],
+                    accept_proposed: false,
                     valid_days: 7,
                 },
             )

@@ -52,6 +52,7 @@ async fn a_portability_response_holds_only_what_was_provided_under_consent_or_co
         // Only the data protection officer releases it.
         let approval = ReleaseApproval {
             redactions: vec![],
+            accept_proposed: false,
             valid_days: 7,
         };
         assert!(matches!(

@@ -140,6 +140,7 @@ async fn the_dpo_releases_a_redacted_archive_by_a_link_that_works_once() {
                 record_id: naming,
                 reason: "Names the joint tenant and his circumstances".into(),
             }],
+            accept_proposed: false,
             valid_days: 14,
         };
         assert!(matches!(
@@ -151,6 +152,7 @@ async fn the_dpo_releases_a_redacted_archive_by_a_link_that_works_once() {
                 record_id: Uuid::now_v7(),
                 reason: "Not in this bundle at all".into(),
             }],
+            accept_proposed: false,
             valid_days: 14,
         };
         assert!(matches!(
@@ -213,5 +215,166 @@ async fn the_dpo_releases_a_redacted_archive_by_a_link_that_works_once() {
             h.download_access("hearth_not-a-real-link").await,
             Err(ServiceError::Gone(_))
         ));
+    }
+}
+
+/// The redaction engine proposes every passage about someone else in the bundle's free text;
+/// accepted, a neighbour's name, phone number and address leave the released archive while the
+/// requester's own name, phone number and address stay.
+#[tokio::test]
+async fn the_engine_proposes_redactions_and_the_release_keeps_only_the_requesters_own_data() {
+    use hearth_core::records::{AddressInput, ContactPoint};
+    for db in all_backends().await {
+        let register = hearth_core::register::default_register().expect("shipped register");
+        let clock = Arc::new(ManualClock::new(at(date(2026, 11, 20))));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let media = MediaStore::local(dir.path()).expect("local media");
+        let h = &Hearth::new(db.store.clone(), Arc::new(register), clock.clone())
+            .expect("policy fits register")
+            .with_media(media);
+        let dpo = staff(h, "the.dpo", "data_protection_officer").await;
+        let asker = h
+            .create_person(
+                &dpo,
+                &PersonInput {
+                    given_name: "Zofia".into(),
+                    family_name: "Nowak".into(),
+                    phones: vec![ContactPoint {
+                        value: "07700 900461".into(),
+                        label: Some("mobile".into()),
+                        source: None,
+                    }],
+                    postal_address: Some(AddressInput {
+                        line1: "12 Larch Close".into(),
+                        town: Some("Huddersfield".into()),
+                        postcode: "HD2 1QT".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("the requester")
+            .id();
+        let note = "Mrs Nowak rang from 07700 900461 about noise from her neighbour Derek Whitfield \
+                    at 14 Larch Close, Huddersfield HD2 1QT. He can be reached on 07700 900982. \
+                    She lives at 12 Larch Close.";
+        let contact = h
+            .create_contact(
+                &dpo,
+                &ContactEntryInput {
+                    person_id: asker,
+                    channel: "phone".into(),
+                    occurred_at: None,
+                    staff_member: "cso-114".into(),
+                    reason: "noise nuisance".into(),
+                    summary: Some(note.into()),
+                },
+            )
+            .await
+            .expect("the note")
+            .id();
+        let request = h
+            .log_rights_request(
+                &dpo,
+                &NewRightsRequest {
+                    person_id: asker,
+                    kind: RequestKind::Access,
+                    channel: Channel::Web,
+                    received_on: date(2026, 11, 19),
+                    requester: Requester::Subject,
+                    summary: "Everything you hold about me".into(),
+                    identity_needed: false,
+                },
+            )
+            .await
+            .expect("the request")
+            .request
+            .id;
+
+        let review = h.review_access(&dpo, request).await.expect("the review");
+        let proposed: Vec<(&str, &str)> = review
+            .proposed
+            .iter()
+            .filter(|p| p.record_id == contact && p.field == "summary")
+            .map(|p| (p.label.as_str(), p.text.as_str()))
+            .collect();
+        assert!(
+            proposed
+                .iter()
+                .any(|(l, t)| *l == "PERSON" && t.contains("Derek Whitfield")),
+            "[{}] {proposed:?}",
+            db.name
+        );
+        assert!(
+            proposed
+                .iter()
+                .any(|(l, t)| *l == "PHONE" && t.contains("900982")),
+            "[{}] {proposed:?}",
+            db.name
+        );
+        assert!(
+            proposed
+                .iter()
+                .any(|(l, t)| *l == "ADDRESS" && t.contains("14 Larch Close")),
+            "[{}] {proposed:?}",
+            db.name
+        );
+        assert!(
+            !proposed.iter().any(|(_, t)| t.contains("Nowak")
+                || t.contains("900461")
+                || t.contains("12 Larch")),
+            "[{}] the requester's own data is not proposed: {proposed:?}",
+            db.name
+        );
+
+        let released = h
+            .release_access(
+                &dpo,
+                request,
+                &ReleaseApproval {
+                    redactions: vec![],
+                    accept_proposed: true,
+                    valid_days: 14,
+                },
+            )
+            .await
+            .expect("the release");
+        let secret = released
+            .download_path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let (_, archive) = h.download_access(&secret).await.expect("the download");
+        let files = unzip(&archive);
+        let bundle = String::from_utf8_lossy(&files["bundle.json"]).to_string();
+        for gone in ["Derek", "Whitfield", "900982", "14 Larch Close"] {
+            for (name, content) in &files {
+                assert!(
+                    !String::from_utf8_lossy(content).contains(gone),
+                    "[{}] {name} holds '{gone}'",
+                    db.name
+                );
+            }
+        }
+        for kept in [
+            "Mrs Nowak",
+            "07700 900461",
+            "12 Larch Close",
+            "[redacted: PERSON]",
+            "[redacted: PHONE]",
+        ] {
+            assert!(
+                bundle.contains(kept),
+                "[{}] '{kept}' in the released note: {bundle}",
+                db.name
+            );
+        }
+        assert!(
+            bundle.contains("found by Hearth's redaction engine"),
+            "[{}] the reason is listed",
+            db.name
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod import;
 pub mod keys;
 pub mod policy;
+pub mod redact;
 pub mod register;
 pub mod retention;
 pub mod rights;
@@ -57,6 +58,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Retention(cmd) => retention::run(&flags, cmd).await,
         Command::Rights(cmd) => rights::run(&flags, cmd).await,
         Command::Policy(cmd) => policy::run(&flags, cmd),
+        Command::Redact(cmd) => redact::run(cmd),
         Command::Staff(cmd) => staff::run_staff(&flags, cmd).await,
         Command::Admin(cmd) => staff::run_admin(&flags, cmd).await,
     }

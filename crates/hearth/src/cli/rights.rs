@@ -166,7 +166,8 @@ pub enum RightsCommand {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AccessCommand {
-    /// The bundle as it would go out, with flags for free text naming others, as JSON.
+    /// The bundle as it would go out, with flags for free text naming others and the passages
+    /// the redaction engine proposes to redact, as JSON.
     Review { id: Uuid },
     /// Approve the release (data protection officer): prints the single-use download link.
     Release {
@@ -174,6 +175,9 @@ pub enum AccessCommand {
         /// Redact a contact's or record's free text: RECORD_ID=REASON (repeatable).
         #[arg(long, value_name = "RECORD_ID=REASON")]
         redact: Vec<String>,
+        /// Redact every passage the redaction engine proposes (see `review`).
+        #[arg(long)]
+        accept_proposed: bool,
         /// How long the link lives, 1 to 30 days.
         #[arg(long, default_value_t = 14)]
         valid_days: i64,
@@ -193,16 +197,18 @@ async fn run_access(
             let review = hearth.review_access(operator, id).await?;
             print_json(&review)?;
             eprintln!(
-                "{} contact(s), {} record(s), {} withheld, {} flag(s) to review",
+                "{} contact(s), {} record(s), {} withheld, {} flag(s) to review, {} proposed redaction(s)",
                 review.bundle.contacts.len(),
                 review.bundle.records.len(),
                 review.bundle.withheld.len(),
-                review.flags.len()
+                review.flags.len(),
+                review.proposed.len()
             );
         }
         AccessCommand::Release {
             id,
             redact,
+            accept_proposed,
             valid_days,
             base_url,
         } => {
@@ -217,6 +223,7 @@ async fn run_access(
                     id,
                     &ReleaseApproval {
                         redactions,
+                        accept_proposed,
                         valid_days,
                     },
                 )

@@ -4,5 +4,6 @@
 
 mod cli;
 mod common;
+mod redact;
 mod retention;
 mod rights;
