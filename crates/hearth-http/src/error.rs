@@ -9,12 +9,49 @@ use hearth_service::ServiceError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Every code an error response can carry, and nothing else: the OpenAPI document lists
+/// exactly these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 422: the body or query has invalid fields, each listed in `fields`.
+    InvalidInput,
+    /// 404: no such record, or no such path.
+    NotFound,
+    /// 405: the path does not accept this method.
+    MethodNotAllowed,
+    /// 409: the record changed since the version sent, or a duplicate.
+    Conflict,
+    /// 410: the link was used, expired, or its person erased.
+    Gone,
+    /// 413: the body is larger than the server accepts.
+    TooLarge,
+    /// 428: a change needs `If-Match` with the version last read.
+    PreconditionRequired,
+    /// 400: no purpose named in `X-Hearth-Purpose`.
+    PurposeRequired,
+    /// 400: the purpose named is not in the register (or not readable).
+    UnknownPurpose,
+    /// 401: sign in, or send an API token.
+    Unauthenticated,
+    /// 403: a change from a session without its CSRF token.
+    Csrf,
+    /// 403: the policy does not allow this.
+    Forbidden,
+    /// 429: too many attempts; try later.
+    RateLimited,
+    /// 500: something went wrong on the server; quote the correlation id.
+    Internal,
+    /// 500: media storage failed.
+    StorageFailed,
+    /// 502: a service Hearth depends on (GOV.UK One Login) could not be reached.
+    UpstreamFailed,
+}
+
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `invalid_input`, `not_found`, `conflict`, `unauthenticated`, `forbidden`,
-    /// `purpose_required`, `unknown_purpose`, `rate_limited`, `bad_request` or `internal`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// For `invalid_input`: one entry per problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -26,7 +63,7 @@ pub struct ErrorBody {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     fields: Vec<FieldError>,
 }
@@ -37,7 +74,7 @@ impl ApiError {
         let message = message.into();
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_input",
+            code: ErrorCode::InvalidInput,
             message: "the request has invalid fields".into(),
             fields: vec![FieldError {
                 field: field.into(),
@@ -49,7 +86,7 @@ impl ApiError {
 
 impl ApiError {
     /// An error with its own status and code, such as 413 for a body too large.
-    pub fn status(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn status(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -63,7 +100,7 @@ impl ApiError {
 pub async fn no_such_route() -> ApiError {
     ApiError::status(
         StatusCode::NOT_FOUND,
-        "not_found",
+        crate::error::ErrorCode::NotFound,
         "no such path in the Hearth API; see /api/docs",
     )
 }
@@ -72,14 +109,27 @@ pub async fn no_such_route() -> ApiError {
 pub async fn method_not_allowed() -> ApiError {
     ApiError::status(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        crate::error::ErrorCode::MethodNotAllowed,
         "this path does not accept this method; see /api/docs",
     )
 }
 
 impl From<ServiceError> for ApiError {
     fn from(err: ServiceError) -> Self {
-        let code = err.code();
+        let code = match &err {
+            ServiceError::Invalid(_) => ErrorCode::InvalidInput,
+            ServiceError::NotFound(_) => ErrorCode::NotFound,
+            ServiceError::Conflict(_) => ErrorCode::Conflict,
+            ServiceError::Gone(_) => ErrorCode::Gone,
+            ServiceError::PurposeRequired => ErrorCode::PurposeRequired,
+            ServiceError::UnknownPurpose(_) => ErrorCode::UnknownPurpose,
+            ServiceError::Forbidden(_) => ErrorCode::Forbidden,
+            ServiceError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ServiceError::RateLimited(_) => ErrorCode::RateLimited,
+            ServiceError::Policy(_) | ServiceError::Store(_) => ErrorCode::Internal,
+            ServiceError::Storage(_) => ErrorCode::StorageFailed,
+            ServiceError::Upstream(_) => ErrorCode::UpstreamFailed,
+        };
         match err {
             ServiceError::Invalid(errors) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -147,7 +197,7 @@ impl From<ServiceError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let correlation_id = uuid::Uuid::new_v4().to_string();
+        let correlation_id = crate::correlation::current();
         let message = if self.status.is_server_error() {
             // The detail goes to the log under the correlation id, never to the client.
             tracing::error!(correlation_id = %correlation_id, error = %self.message, "request failed");
@@ -164,7 +214,9 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Ok(value) = axum::http::HeaderValue::from_str(&correlation_id) {
-            response.headers_mut().insert("x-correlation-id", value);
+            response
+                .headers_mut()
+                .insert(crate::correlation::HEADER, value);
         }
         response
     }

@@ -18,7 +18,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(ApiError::status(
                     rejection.status(),
-                    "too_large",
+                    crate::error::ErrorCode::TooLarge,
                     "the request body is larger than the server accepts",
                 ))
             }
@@ -178,7 +178,7 @@ pub async fn caller_of(
         if !same_secret(sent, &csrf) {
             return Err(ApiError::status(
                 axum::http::StatusCode::FORBIDDEN,
-                "csrf",
+                crate::error::ErrorCode::Csrf,
                 "this change needs the session's CSRF token in the X-CSRF-Token header",
             ));
         }
@@ -198,7 +198,7 @@ impl FromRequestParts<hearth_service::Hearth> for Authed {
             let purpose = purpose.to_str().map_err(|_| {
                 ApiError::status(
                     axum::http::StatusCode::BAD_REQUEST,
-                    "unknown_purpose",
+                    crate::error::ErrorCode::UnknownPurpose,
                     "the X-Hearth-Purpose header is not readable text",
                 )
             })?;
@@ -206,7 +206,7 @@ impl FromRequestParts<hearth_service::Hearth> for Authed {
         }
         hearth.check_purpose(&caller)?;
         Ok(Self(
-            caller.with_correlation_id(uuid::Uuid::new_v4().to_string()),
+            caller.with_correlation_id(crate::correlation::current()),
         ))
     }
 }

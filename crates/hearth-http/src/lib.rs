@@ -3,6 +3,7 @@
 //! function, and map the result; no rule lives here.
 
 mod call_pages;
+mod correlation;
 mod doc;
 mod error;
 mod extract;
@@ -110,6 +111,8 @@ pub fn app(hearth: Hearth) -> Router {
                 axum::http::HeaderValue::from_static("DENY"),
             ),
         )
+        // Outside every other layer, so every response (errors, fallbacks) carries the id.
+        .layer(axum::middleware::from_fn(correlation::assign))
         .layer(
             // Spans name the method and path only: query strings can hold names, postcodes and
             // NI numbers, which never go to the logs.

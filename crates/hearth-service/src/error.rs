@@ -47,24 +47,6 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
-    /// A stable code for clients.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Invalid(_) => "invalid_input",
-            Self::NotFound(_) => "not_found",
-            Self::Conflict(_) => "conflict",
-            Self::Gone(_) => "gone",
-            Self::PurposeRequired => "purpose_required",
-            Self::UnknownPurpose(_) => "unknown_purpose",
-            Self::Forbidden(_) => "forbidden",
-            Self::Unauthenticated(_) => "unauthenticated",
-            Self::RateLimited(_) => "rate_limited",
-            Self::Policy(_) | Self::Store(_) => "internal",
-            Self::Storage(_) => "storage_failed",
-            Self::Upstream(_) => "upstream_failed",
-        }
-    }
-
     pub(crate) fn field(field: &str, message: impl Into<String>) -> Self {
         let mut errors = FieldErrors::new();
         errors.add(field, message);

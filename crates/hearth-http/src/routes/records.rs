@@ -82,7 +82,7 @@ async fn record_activity(
     let Some(version) = version else {
         return Err(ApiError::status(
             StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
+            crate::error::ErrorCode::PreconditionRequired,
             "send the record's version, from its ETag, in If-Match",
         ));
     };
@@ -130,7 +130,7 @@ async fn attach_media(
         .map_err(|_| {
             ApiError::status(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
+                crate::error::ErrorCode::TooLarge,
                 format!("a media object is at most {MAX_MEDIA_BYTES} bytes"),
             )
         })?;

@@ -42,7 +42,7 @@ fn version(v: IfMatch) -> Result<i64, ApiError> {
     v.0.ok_or_else(|| {
         ApiError::status(
             StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
+            crate::error::ErrorCode::PreconditionRequired,
             "send the repair's version, from its ETag, in If-Match",
         )
     })

@@ -97,6 +97,26 @@ impl Client<'_> {
     async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.send(Method::GET, path, None).await
     }
+
+    /// A GET, with the correlation id the response carries.
+    async fn get_with_id(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .server
+            .http
+            .get(format!("{}{path}", self.server.base))
+            .bearer_auth(&self.secret)
+            .header("x-hearth-purpose", self.purpose)
+            .send()
+            .await
+            .expect("the server answers");
+        let id = response
+            .headers()
+            .get("x-correlation-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (response.status(), id)
+    }
 }
 
 /// The data protection officer, at the services.
@@ -481,5 +501,71 @@ async fn a_contact_note_naming_someone_else_is_flagged_when_saved() {
             .await;
         assert_eq!(status, StatusCode::CREATED, "[{b}] {body}");
         assert_eq!(body["others_named"], json!([]), "[{b}] {body}");
+    }
+}
+
+/// The correlation id a user quotes to support is the one on the audit rows: made once per
+/// request, sent in the header of every response and in every error body.
+#[tokio::test]
+async fn a_responses_correlation_id_is_its_audit_rows() {
+    use hearth_service::access::Control;
+    for db in all_backends().await {
+        let server = server(db).await;
+        let b = server.backend;
+        let dpo = dpo(&server.hearth).await;
+        let open = full_person(&server.hearth, &dpo, "Grazyna").await;
+        let restricted = full_person(&server.hearth, &dpo, "Halina").await;
+        server
+            .hearth
+            .set_control(
+                &dpo,
+                restricted,
+                Control::Restriction,
+                true,
+                "accuracy contested",
+                None,
+            )
+            .await
+            .expect("restricted");
+        let officer = server
+            .client("customer_service_officer", "customer_contact")
+            .await;
+
+        let (status, read_id) = officer.get_with_id(&format!("/api/people/{open}")).await;
+        assert_eq!(status, StatusCode::OK, "[{b}]");
+        let (status, body) = officer.get(&format!("/api/people/{restricted}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "[{b}]");
+        let refused_id = body["correlation_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+
+        let ids_for = |person| {
+            let hearth = server.hearth.clone();
+            let dpo = dpo.clone();
+            async move {
+                hearth
+                    .audit_for_person(&dpo, person, 50)
+                    .await
+                    .expect("the access log")
+                    .into_iter()
+                    .filter(|e| e.event.action.starts_with("person.read"))
+                    .map(|e| (e.event.decision, e.event.correlation_id.unwrap_or_default()))
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert!(
+            ids_for(open)
+                .await
+                .contains(&("allowed".to_string(), read_id.clone())),
+            "[{b}] the read's audit row carries {read_id}"
+        );
+        assert!(
+            ids_for(restricted)
+                .await
+                .contains(&("denied".to_string(), refused_id.clone())),
+            "[{b}] the refusal's audit row carries {refused_id}"
+        );
+        assert_ne!(read_id, refused_id, "[{b}] each request has its own");
     }
 }
