@@ -51,6 +51,22 @@ struct CallPage {
     purpose_name: String,
     call_id: Uuid,
     csrf: String,
+    /// A manager taking over the call's engineer seat: the signalling socket says so too.
+    take_over: bool,
+}
+
+/// `?take_over=1`: a manager takes over the engineer's seat of a call someone else offered.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TakeOver {
+    /// `1` to take over the engineer's seat (managers only; audited as a takeover).
+    take_over: Option<u8>,
+}
+
+impl TakeOver {
+    fn wanted(&self) -> bool {
+        self.take_over == Some(1)
+    }
 }
 
 #[derive(Template)]
@@ -256,7 +272,7 @@ fn call_id(raw: &str) -> Result<Uuid, ServiceError> {
 /// The engineer's call page: admitted for the call's purpose (the gate and the resident's
 /// consent decide), audited as a join.
 #[utoipa::path(get, path = "/staff/video-calls/{id}", tag = "staff pages",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path), TakeOver),
     responses((status = 200, description = "The call page", content_type = "text/html"),
         (status = 303, description = "Not signed in: to the sign-in page"),
         (status = 403, description = "The policy refused", content_type = "text/html"),
@@ -264,6 +280,7 @@ fn call_id(raw: &str) -> Result<Uuid, ServiceError> {
 async fn call_page(
     State(hearth): State<Hearth>,
     Path(raw): Path<String>,
+    Query(take_over): Query<TakeOver>,
     parts: Parts,
 ) -> Response {
     let (caller, csrf) = match staff_of(&hearth, &parts).await {
@@ -274,7 +291,7 @@ async fn call_page(
         let id = call_id(&raw)?;
         let purpose = hearth.call_purpose(id).await?;
         let call = hearth
-            .join_call_as_staff(&caller.for_purpose(purpose.clone()), id)
+            .join_call_as_staff(&caller.for_purpose(purpose.clone()), id, take_over.wanted())
             .await?;
         let reference = hearth.repair_reference_of(&call).await?;
         Ok::<_, ServiceError>((call, reference))
@@ -298,6 +315,7 @@ async fn call_page(
                     purpose_name,
                     call_id: call.id,
                     csrf,
+                    take_over: take_over.wanted(),
                 },
             )
         }
@@ -308,7 +326,7 @@ async fn call_page(
 /// The engineer's signalling socket (WebSocket): a staff session admitted for the call's
 /// purpose, from this server's page.
 #[utoipa::path(get, path = "/staff/video-calls/{id}/signal", tag = "staff pages",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path), TakeOver),
     responses((status = 101, description = "Switching to the signalling WebSocket"),
         (status = 401, description = "Not signed in"),
         (status = 403, description = "Refused, or another site's page"),
@@ -317,6 +335,7 @@ async fn call_signal(
     State(hearth): State<Hearth>,
     Extension(hub): Extension<Arc<SignalHub>>,
     Path(raw): Path<String>,
+    Query(take_over): Query<TakeOver>,
     parts: Parts,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -330,7 +349,7 @@ async fn call_signal(
         let id = call_id(&raw)?;
         let purpose = hearth.call_purpose(id).await?;
         hearth
-            .join_call_as_staff(&caller.for_purpose(purpose), id)
+            .join_call_as_staff(&caller.for_purpose(purpose), id, take_over.wanted())
             .await
     };
     match admitted.await {

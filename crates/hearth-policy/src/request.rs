@@ -105,6 +105,8 @@ pub enum AdminAction {
     HandleRightsRequests,
     /// Approve what a rights response releases or erases (the data protection officer).
     ApproveRightsResponses,
+    /// Take the engineer's seat of a video call someone else offered (a manager stepping in).
+    TakeOverCall,
 }
 
 impl AdminAction {
@@ -121,6 +123,7 @@ impl AdminAction {
             Self::LogRightsRequest => "log_rights_request",
             Self::HandleRightsRequests => "handle_rights_requests",
             Self::ApproveRightsResponses => "approve_rights_responses",
+            Self::TakeOverCall => "take_over_call",
         }
     }
 }

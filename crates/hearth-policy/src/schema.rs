@@ -10,7 +10,7 @@ use std::fmt::Write;
 pub const RECORD_ACTIONS: [&str; 7] = [
     "read", "search", "create", "update", "delete", "export", "disclose",
 ];
-pub const ADMIN_ACTIONS: [&str; 11] = [
+pub const ADMIN_ACTIONS: [&str; 12] = [
     "manage_accounts",
     "manage_keys",
     "read_audit",
@@ -22,6 +22,7 @@ pub const ADMIN_ACTIONS: [&str; 11] = [
     "log_rights_request",
     "handle_rights_requests",
     "approve_rights_responses",
+    "take_over_call",
 ];
 
 fn enum_list<'a>(ids: impl Iterator<Item = &'a str>) -> String {

@@ -153,16 +153,68 @@ impl Hearth {
         Ok(event)
     }
 
-    /// The engineer joins a call for its purpose; audited.
-    pub async fn join_call_as_staff(&self, caller: &Caller, call_id: Uuid) -> Result<VideoCall> {
+    /// The engineer joins a call for its purpose; audited. The engineer's seat belongs to the
+    /// member of staff who offered the call or an operative with a job on its repair: anyone
+    /// else admitted for the purpose is refused (and the refusal audited) unless they are a
+    /// manager taking the call over on purpose, which is audited as a takeover.
+    pub async fn join_call_as_staff(
+        &self,
+        caller: &Caller,
+        call_id: Uuid,
+        take_over: bool,
+    ) -> Result<VideoCall> {
         let call = self.video_call(call_id).await?;
         // An ended call shows nothing, so there is nothing to admit anyone to.
         if call.status.is_over() {
             return Err(ServiceError::Gone("this video call has ended".into()));
         }
-        let event = self.admit_to_call(caller, &call, "video.joined").await?;
+        let seat_holder = self.holds_engineer_seat(caller, &call).await?;
+        let action = match (seat_holder, take_over) {
+            (true, _) => "video.joined",
+            (false, true) if self.may_take_over_calls(caller)? => "video.taken_over",
+            (false, _) => {
+                let mut event = self.event(caller, "video.joined".into());
+                event.decision = "denied".into();
+                event.person_ids = vec![call.person_id];
+                event.record_ids = vec![call.repair_id.to_string(), call.id.to_string()];
+                event.reason = Some(
+                    "not the member of staff who offered the call or an operative on its repair"
+                        .into(),
+                );
+                self.store.append_audit_events(&[event]).await?;
+                return Err(ServiceError::Forbidden(
+                    "this call's engineer is the member of staff who offered it or the operative on its repair; a manager may take it over".into(),
+                ));
+            }
+        };
+        let mut event = self.admit_to_call(caller, &call, action).await?;
+        if action == "video.taken_over" {
+            event.reason = Some(format!("taken over from {}", call.offered_by));
+        }
         self.store.append_audit_events(&[event]).await?;
         Ok(call)
+    }
+
+    /// Whether the caller offered the call or has a job on its repair.
+    async fn holds_engineer_seat(&self, caller: &Caller, call: &VideoCall) -> Result<bool> {
+        if caller.actor().to_string() == call.offered_by {
+            return Ok(true);
+        }
+        let hearth_core::actor::Actor::Staff(id) = caller.actor() else {
+            return Ok(false);
+        };
+        let (_, file) = self.load_repair(call.repair_id).await?;
+        Ok(file.jobs.iter().any(|job| {
+            matches!(&job.assignee, hearth_core::repairs::Assignee::Operative { staff_id } if staff_id.to_string() == *id)
+        }))
+    }
+
+    /// Whether the policy lets the caller take over a call someone else offered.
+    fn may_take_over_calls(&self, caller: &Caller) -> Result<bool> {
+        self.gate
+            .decide_admin(caller.principal(), hearth_policy::AdminAction::TakeOverCall)
+            .map(|d| d.allowed)
+            .map_err(|e| ServiceError::Policy(e.to_string()))
     }
 
     /// A call for a page that already knows its id: its purpose, before a staff member is

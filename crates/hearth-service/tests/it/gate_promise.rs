@@ -244,3 +244,84 @@ async fn moving_a_tenancy_is_judged_against_both_households() {
             .expect("moving an unrestricted tenancy is allowed");
     }
 }
+
+/// Finding 8: any member of staff admitted for a call's purpose could take its engineer's seat.
+/// Only the member who offered the call (or an operative on its repair) joins; a manager takes
+/// it over only on purpose, and the takeover is audited naming whom it was taken from.
+#[tokio::test]
+async fn a_calls_engineer_seat_is_not_taken_by_another_member_of_staff() {
+    use crate::common::{BASE, live_call};
+    use hearth_service::ServiceError;
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let w = crate::common::World {
+            hearth: w.hearth.clone().with_public_url(BASE),
+            ..w
+        };
+        let e = crate::common::estate(&w).await;
+        let (call, _) = live_call(&db, &w, &e, "repairs_video_triage").await;
+        let colleague = staff_account(&w.hearth, "priya", "repairs_planner")
+            .await
+            .for_purpose("repairs_video_triage");
+        for take_over in [false, true] {
+            assert!(
+                matches!(
+                    w.hearth
+                        .join_call_as_staff(&colleague, call.id, take_over)
+                        .await,
+                    Err(ServiceError::Forbidden(_))
+                ),
+                "[{}] another planner (take over: {take_over})",
+                db.name
+            );
+        }
+        w.hearth
+            .join_call_as_staff(
+                &e.planner.clone().for_purpose("repairs_video_triage"),
+                call.id,
+                false,
+            )
+            .await
+            .expect("the planner who offered the call joins it");
+
+        let (assess, _) = live_call(&db, &w, &e, "repairs_video_assess_work").await;
+        let manager = staff_account(&w.hearth, "mo.manager", "manager")
+            .await
+            .for_purpose("repairs_video_assess_work");
+        w.hearth
+            .join_call_as_staff(&manager, assess.id, true)
+            .await
+            .expect("a manager takes the call over");
+        let log = w
+            .hearth
+            .audit_for_person(&w.dpo, e.tenant, 100)
+            .await
+            .expect("the tenant's access log");
+        let seen: Vec<(String, String, String)> = log
+            .iter()
+            .filter(|x| x.event.action.starts_with("video."))
+            .map(|x| {
+                (
+                    x.event.action.clone(),
+                    x.event.decision.clone(),
+                    x.event.reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert!(
+            seen.iter()
+                .filter(|(a, d, _)| a == "video.joined" && d == "denied")
+                .count()
+                >= 2,
+            "[{}] the refusals are audited: {seen:?}",
+            db.name
+        );
+        assert!(
+            seen.iter().any(|(a, d, r)| a == "video.taken_over"
+                && d == "allowed"
+                && r.starts_with("taken over from staff:")),
+            "[{}] the takeover is audited: {seen:?}",
+            db.name
+        );
+    }
+}

@@ -200,10 +200,20 @@ async fn managers_record_and_watch_assessment_calls_and_every_viewing_is_audited
         let manager = staff_account(&w.hearth, "mo.manager", "manager")
             .await
             .for_purpose(ASSESS);
+        // The planner offered the call: the manager's seat is taken over on purpose, not by
+        // merely being admitted for the call's purpose.
+        assert!(
+            matches!(
+                w.hearth.join_call_as_staff(&manager, call.id, false).await,
+                Err(hearth_service::ServiceError::Forbidden(_))
+            ),
+            "{}: a manager does not take the seat without saying so",
+            db.name
+        );
         w.hearth
-            .join_call_as_staff(&manager, call.id)
+            .join_call_as_staff(&manager, call.id, true)
             .await
-            .unwrap_or_else(|err| panic!("{}: join: {err}", db.name));
+            .unwrap_or_else(|err| panic!("{}: take over: {err}", db.name));
         let recording = w
             .hearth
             .start_recording(&manager, call.id, "video/webm")
@@ -367,7 +377,7 @@ async fn calls_ending_are_announced_and_only_live_calls_are_recorded() {
         assert!(matches!(after, Err(ServiceError::Conflict(_))));
         let joined = w
             .hearth
-            .join_call_as_staff(&e.planner.clone().for_purpose(TRIAGE), call.id)
+            .join_call_as_staff(&e.planner.clone().for_purpose(TRIAGE), call.id, false)
             .await;
         assert!(matches!(joined, Err(ServiceError::Gone(_))));
         assert_eq!(
