@@ -6,6 +6,7 @@ pub mod access;
 pub mod actor;
 pub mod audit;
 pub mod clock;
+mod csv_cell;
 pub mod identifiers;
 pub mod records;
 pub mod register;
@@ -16,4 +17,5 @@ pub mod rights;
 pub mod validation;
 pub mod video;
 
+pub use csv_cell::csv_cell;
 pub use validation::{FieldError, FieldErrors};

@@ -367,8 +367,9 @@ async fn join(State(hearth): State<Hearth>, Path(secret): Path<String>) -> Respo
 }
 
 fn into_room(session: &str) -> Response {
-    let cookie =
-        format!("{CALL_COOKIE}={session}; Path=/call; HttpOnly; SameSite=Strict; Max-Age=86400");
+    let cookie = format!(
+        "{CALL_COOKIE}={session}; Path=/call; HttpOnly; Secure; SameSite=Strict; Max-Age=86400"
+    );
     let mut response = Redirect::to("/call/room").into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -484,8 +485,13 @@ async fn withdrawn_lines(hearth: &Hearth, call: &hearth_core::video::VideoCall) 
     lines
 }
 
-/// The path as logs show it: a call link's secret is a credential, so it never reaches them.
+/// The path as logs show it: a call link's or download link's secret is a credential, so it never
+/// reaches them.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    // An access bundle's download link is its only credential, like a call link.
+    if path.starts_with("/api/rights/downloads/") {
+        return std::borrow::Cow::Borrowed("/api/rights/downloads/{token}");
+    }
     match path.strip_prefix("/call/") {
         Some(rest) if !rest.starts_with("room") => {
             let tail = rest
@@ -509,5 +515,9 @@ mod tests {
         );
         assert_eq!(super::loggable_path("/call/room"), "/call/room");
         assert_eq!(super::loggable_path("/api/repairs"), "/api/repairs");
+        assert_eq!(
+            super::loggable_path("/api/rights/downloads/hearth_secret123"),
+            "/api/rights/downloads/{token}"
+        );
     }
 }

@@ -123,7 +123,7 @@ fn sign_in_form(
         },
     );
     let cookie = format!(
-        "{FORM_COOKIE}={token}; Path=/staff/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600"
+        "{FORM_COOKIE}={token}; Path=/staff/sign-in; HttpOnly; Secure; SameSite=Strict; Max-Age=3600"
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

@@ -47,10 +47,16 @@ async fn get_register(State(hearth): State<Hearth>) -> Result<Json<RegisterSumma
     }))
 }
 
-#[utoipa::path(get, path = "/api/register/history", tag = "register", responses((status = 200, body = [RegisterChange])))]
+/// Every register version the server has run, who loaded it and when: for signed-in staff and
+/// API clients (it names the accounts that changed the register).
+#[utoipa::path(get, path = "/api/register/history", tag = "register",
+    security(("api_token" = [])),
+    responses((status = 200, body = [RegisterChange]), (status = 401, body = crate::error::ErrorBody)))]
 async fn register_history(
     State(hearth): State<Hearth>,
+    parts: axum::http::request::Parts,
 ) -> Result<Json<Vec<RegisterChange>>, ApiError> {
+    crate::extract::caller_of(&parts, &hearth).await?;
     let history = hearth.register_history().await?;
     Ok(Json(
         history

@@ -569,3 +569,44 @@ async fn a_responses_correlation_id_is_its_audit_rows() {
         assert_ne!(read_id, refused_id, "[{b}] each request has its own");
     }
 }
+
+/// Finding 11 (in part): the register's history names the accounts that changed it, so it is
+/// for signed-in callers only; every cookie Hearth sets is `Secure`.
+#[tokio::test]
+async fn register_history_needs_a_sign_in_and_cookies_are_secure() {
+    for db in all_backends().await {
+        let server = server(db).await;
+        let b = server.backend;
+        let anonymous = server
+            .http
+            .get(format!("{}/api/register/history", server.base))
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "[{b}]");
+        let officer = server
+            .client("customer_service_officer", "customer_contact")
+            .await;
+        let (status, body) = officer.get("/api/register/history").await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+
+        // The staff sign-in form sets its cookie; it must not travel over plain HTTP.
+        let form = server
+            .http
+            .get(format!("{}/staff/sign-in", server.base))
+            .send()
+            .await
+            .expect("the sign-in page");
+        let cookies: Vec<String> = form
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        assert!(!cookies.is_empty(), "[{b}] the form sets a cookie");
+        assert!(
+            cookies.iter().all(|c| c.contains("; Secure")),
+            "[{b}] {cookies:?}"
+        );
+    }
+}

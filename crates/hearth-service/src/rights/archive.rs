@@ -212,14 +212,22 @@ fn csv_of(section: &Section) -> Result<Vec<u8>, String> {
     }
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| format!("writing {}.csv: {e}", section.anchor);
-    out.write_record(&columns).map_err(fail)?;
+    out.write_record(
+        columns
+            .iter()
+            .map(|c| hearth_core::csv_cell(c).into_owned()),
+    )
+    .map_err(fail)?;
     for item in &section.items {
-        let row: Vec<&str> = columns
+        let row: Vec<String> = columns
             .iter()
             .map(|c| {
-                item.iter()
-                    .find(|(label, _)| label == c)
-                    .map_or("", |(_, v)| v.as_str())
+                hearth_core::csv_cell(
+                    item.iter()
+                        .find(|(label, _)| label == c)
+                        .map_or("", |(_, v)| v.as_str()),
+                )
+                .into_owned()
             })
             .collect();
         out.write_record(&row).map_err(fail)?;

@@ -274,6 +274,20 @@ async fn the_engine_proposes_redactions_and_the_release_keeps_only_the_requester
             .await
             .expect("the note")
             .id();
+        // A note typed as a spreadsheet formula must reach the CSV as text.
+        h.create_contact(
+            &dpo,
+            &ContactEntryInput {
+                person_id: asker,
+                channel: "email".into(),
+                occurred_at: None,
+                staff_member: "cso-114".into(),
+                reason: "=HYPERLINK(\"http://example.invalid\",\"click\")".into(),
+                summary: None,
+            },
+        )
+        .await
+        .expect("the formula note");
         let request = h
             .log_rights_request(
                 &dpo,
@@ -374,6 +388,14 @@ async fn the_engine_proposes_redactions_and_the_release_keeps_only_the_requester
         assert!(
             bundle.contains("found by Hearth's redaction engine"),
             "[{}] the reason is listed",
+            db.name
+        );
+        let contacts_csv = String::from_utf8_lossy(&files["csv/contacts.csv"]).to_string();
+        assert!(
+            contacts_csv.contains("'=HYPERLINK")
+                && !contacts_csv.contains(",=HYPERLINK")
+                && !contacts_csv.contains("\"=HYPERLINK"),
+            "[{}] a formula is written as text: {contacts_csv}",
             db.name
         );
     }
