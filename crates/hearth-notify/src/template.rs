@@ -84,6 +84,12 @@ pub fn builtin_email_template(name: &str) -> Option<Template> {
              that you agree. If you would rather an engineer visited, just do not use the link and we will \
              arrange a visit.\n\nDo not share this link: anyone with it can join the call.\n",
         ),
+        "resident_link_code" => (
+            "Your code to see your repairs online",
+            "Dear ((name)),\n\nYou asked to see and report your repairs online. Sign in with GOV.UK One Login \
+             on our repairs pages, and when asked, give this code:\n\n((code))\n\nIt works once, until ((expires)). \
+             If you did not ask for it, please tell us: nobody from the council will ask you for this code.\n",
+        ),
         "repair_satisfaction" => (
             "How did we do with repair ((repair_reference))?",
             "Dear ((name)),\n\nWe have finished repair ((repair_reference)). Please tell us how we did: \

@@ -32,7 +32,15 @@ pub trait ResidentStore: Send + Sync {
     /// Removes sessions that have expired, returning how many.
     async fn purge_resident_sessions(&self, now: Timestamp) -> Result<u64>;
 
-    async fn insert_link_code(&self, code: &LinkCode, audit: &AuditEvent) -> Result<()>;
+    /// Issues a code: the person's older unused codes expire at its issue, the code and the
+    /// message that carries it to the person (none when it goes by letter) are written with the
+    /// audit event, all or nothing.
+    async fn insert_link_code(
+        &self,
+        code: &LinkCode,
+        message: Option<&hearth_core::video::OutboxMessage>,
+        audit: &AuditEvent,
+    ) -> Result<()>;
     async fn link_code(&self, code_hash: &str) -> Result<Option<LinkCode>>;
     /// A person's linked One Login accounts and the codes issued to them, oldest first, for
     /// their access bundle.
@@ -216,8 +224,21 @@ macro_rules! impl_resident_store {
                 Ok(done.rows_affected())
             }
 
-            async fn insert_link_code(&self, c: &hearth_core::residents::LinkCode, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
+            async fn insert_link_code(&self, c: &hearth_core::residents::LinkCode, message: Option<&hearth_core::video::OutboxMessage>, audit: &hearth_core::audit::AuditEvent) -> crate::Result<()> {
                 let mut tx = self.begin_write("audit").await?;
+                // A new code revokes the older ones still unused: they expire as it is issued.
+                let revoke = self.sql(
+                    "UPDATE resident_link_codes SET expires_at = $2::timestamptz \
+                     WHERE person_id = $1::uuid AND used_at IS NULL AND expires_at > $2::timestamptz",
+                );
+                sqlx::query(sqlx::AssertSqlSafe(revoke.as_str()))
+                    .bind(c.person_id.to_string())
+                    .bind(crate::rows::ts(c.issued_at))
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(message) = message {
+                    self.write_message(&mut tx, message).await?;
+                }
                 let sql = self.sql(
                     "INSERT INTO resident_link_codes (code_hash, person_id, issued_by, issued_at, expires_at) \
                      VALUES ($1, $2::uuid, $3, $4::timestamptz, $5::timestamptz)",

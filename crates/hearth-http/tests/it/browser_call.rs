@@ -525,14 +525,14 @@ async fn a_resident_signs_in_with_one_login_and_reports_a_repair_in_the_browser(
         .with_public_url(&base)
         .with_one_login(client);
         let (person, _) = tenant_and_home(&hearth).await;
-        let officer = staff_member(&hearth, "hana", "housing_officer")
+        let officer = staff_member(&hearth, "cara", "customer_service_officer")
             .await
-            .for_purpose("tenancy_management");
-        let code = hearth
+            .for_purpose("customer_record");
+        let issued = hearth
             .issue_link_code(&officer, person)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .code;
+            .unwrap_or_else(|e| panic!("{e}"));
+        let code = crate::common::link_code_received(db.store.as_ref(), &issued).await;
         let server = hearth.clone();
         tokio::spawn(async move { axum::serve(listener, hearth_http::app(server)).await });
 

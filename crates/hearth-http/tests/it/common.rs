@@ -215,3 +215,28 @@ pub async fn repairs_of(
         .await
         .unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// A link code as the person receives it: from the outbox message that carries it (the code
+/// is never shown to staff when the record has an email or mobile), else the letter's code.
+pub async fn link_code_received(
+    store: &dyn hearth_store::Store,
+    issued: &hearth_service::residents::IssuedLinkCode,
+) -> String {
+    match &issued.delivery {
+        hearth_service::residents::LinkCodeDelivery::Sent { message_id, .. } => {
+            sent_code(store, *message_id).await
+        }
+        hearth_service::residents::LinkCodeDelivery::Letter { code } => code.clone(),
+    }
+}
+
+/// The code in the outbox message that carries it.
+pub async fn sent_code(store: &dyn hearth_store::Store, message_id: Uuid) -> String {
+    store
+        .outbox_message(message_id)
+        .await
+        .expect("the outbox")
+        .expect("the message carrying the code")
+        .personalisation["code"]
+        .clone()
+}

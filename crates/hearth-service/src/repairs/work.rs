@@ -496,20 +496,8 @@ impl Hearth {
         let Some(person) = self.store.get_person(repair.person_id).await? else {
             return Ok(None);
         };
-        let (channel, recipient) = match (
-            person.fields.emails.first(),
-            person
-                .fields
-                .phones
-                .iter()
-                .find(|p| crate::video::is_mobile(&p.value)),
-        ) {
-            (Some(email), _) => (
-                hearth_core::video::InviteChannel::Email,
-                email.value.clone(),
-            ),
-            (None, Some(phone)) => (hearth_core::video::InviteChannel::Sms, phone.value.clone()),
-            (None, None) => return Ok(None),
+        let Some((channel, recipient)) = crate::video::own_channel(&person) else {
+            return Ok(None);
         };
         let now = self.now();
         let mut personalisation = std::collections::BTreeMap::new();

@@ -16,12 +16,32 @@ pub const LINK_CODE_DAYS: i64 = 30;
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRTUVWXY346789";
 const CODE_CHARS: usize = 12;
 
-/// A code as issued: shown once to the member of staff, who gives it to the resident.
+/// The purpose link codes are issued under: keeping the customer's record, which is what
+/// roles that verify and serve residents work for. An operative or planner cannot issue one.
+pub const LINK_CODE_PURPOSE: &str = "customer_record";
+/// The outbox template that carries a code to the person.
+pub const LINK_CODE_TEMPLATE: &str = "resident_link_code";
+
+/// A code as issued. It goes to the person's own email address or mobile number through the
+/// outbox, so no member of staff sees it; only where the record holds neither is it handed to
+/// the member of staff, to print in a letter to the person's address.
 #[derive(Debug, Clone)]
 pub struct IssuedLinkCode {
-    pub code: String,
     pub person_id: Uuid,
     pub expires_at: Timestamp,
+    pub delivery: LinkCodeDelivery,
+}
+
+/// How a code reaches the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkCodeDelivery {
+    /// Queued in the outbox to the person's own email or mobile.
+    Sent {
+        message_id: Uuid,
+        channel: hearth_core::video::InviteChannel,
+    },
+    /// No email or mobile on the record: the code, to print in a letter.
+    Letter { code: String },
 }
 
 fn new_code() -> String {
@@ -50,8 +70,10 @@ fn code_hash(typed: &str) -> String {
 }
 
 impl Hearth {
-    /// Issues a code for a person to link their One Login account. The member of staff must be
-    /// able to read the person for the purpose they name; the reading and the issue are audited.
+    /// Issues a code for a person to link their One Login account, revoking any older code
+    /// still unused. Only under the customer record purpose, by a member of staff the policy
+    /// lets read the person for it; the code goes to the person's own email or mobile through
+    /// the outbox (or, with neither on record, back for a letter). Audited with the issue.
     pub async fn issue_link_code(
         &self,
         caller: &Caller,
@@ -62,12 +84,17 @@ impl Hearth {
                 "residents are given their code by the council".into(),
             ));
         }
+        if self.purpose_of(caller)? != LINK_CODE_PURPOSE {
+            return Err(ServiceError::Forbidden(format!(
+                "link codes are issued under the purpose {LINK_CODE_PURPOSE}, by those who keep the customer's record"
+            )));
+        }
         let person = self
             .store
             .get_person(person_id)
             .await?
             .ok_or(ServiceError::NotFound("person"))?;
-        self.admit_read(caller, RecordAction::Read, vec![person])
+        self.admit_read(caller, RecordAction::Read, vec![person.clone()])
             .await?;
         let now = self.now();
         let code = new_code();
@@ -81,14 +108,68 @@ impl Hearth {
                 .map_err(|e| ServiceError::Policy(e.to_string()))?,
             used_at: None,
         };
+        let message = self.link_code_message(&person, &code, issued.expires_at);
         let mut event = self.event(caller, "resident.link_code_issued".into());
         event.person_ids = vec![person_id];
         event.record_ids = vec![person_id.to_string()];
-        self.store.insert_link_code(&issued, &event).await?;
+        event
+            .record_ids
+            .extend(message.iter().map(|m| m.id.to_string()));
+        event.reason = Some(match &message {
+            Some(m) => format!("sent by {}", m.channel.as_str()),
+            None => "for a letter: no email or mobile on record".into(),
+        });
+        self.store
+            .insert_link_code(&issued, message.as_ref(), &event)
+            .await?;
+        let delivery = match message {
+            Some(m) => LinkCodeDelivery::Sent {
+                message_id: m.id,
+                channel: m.channel,
+            },
+            None => LinkCodeDelivery::Letter { code },
+        };
         Ok(IssuedLinkCode {
-            code,
             person_id,
             expires_at: issued.expires_at,
+            delivery,
+        })
+    }
+
+    /// The message carrying a code to the person's own email address, else mobile number.
+    fn link_code_message(
+        &self,
+        person: &hearth_core::records::Person,
+        code: &str,
+        expires_at: Timestamp,
+    ) -> Option<hearth_core::video::OutboxMessage> {
+        let (channel, recipient) = crate::video::own_channel(person)?;
+        let now = self.now();
+        let mut personalisation = std::collections::BTreeMap::new();
+        personalisation.insert(
+            "name".to_string(),
+            person
+                .fields
+                .preferred_name
+                .clone()
+                .unwrap_or_else(|| person.fields.given_name.clone()),
+        );
+        personalisation.insert("code".to_string(), code.to_string());
+        personalisation.insert("expires".to_string(), crate::video::uk_time(expires_at));
+        Some(hearth_core::video::OutboxMessage {
+            id: Uuid::now_v7(),
+            person_id: person.id,
+            channel,
+            template: LINK_CODE_TEMPLATE.into(),
+            recipient,
+            personalisation,
+            state: hearth_core::video::DeliveryState::Queued,
+            attempts: 0,
+            next_attempt_at: now,
+            provider_ref: None,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
         })
     }
 

@@ -8,7 +8,9 @@ pub mod one_login;
 mod sessions;
 
 pub use homes::ResidentHome;
-pub use linking::{IssuedLinkCode, LINK_CODE_DAYS};
+pub use linking::{
+    IssuedLinkCode, LINK_CODE_DAYS, LINK_CODE_PURPOSE, LINK_CODE_TEMPLATE, LinkCodeDelivery,
+};
 pub use one_login::{OneLogin, OneLoginSettings};
 pub use sessions::{
     RESIDENT_SESSION_MINUTES, ResidentSessionState, ResidentSignedIn, SIGN_IN_MINUTES, SignInStart,

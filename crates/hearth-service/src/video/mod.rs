@@ -14,7 +14,7 @@ mod safeguarding;
 pub use answer::{CallAnswer, InviteView};
 pub use dispatch::{DispatchReport, Transports};
 pub use live::{CallEvent, IceConfig, IceServer, TURN_CREDENTIAL_HOURS, TurnAuth};
-pub(crate) use offer::is_mobile;
+pub(crate) use offer::own_channel;
 pub use offer::{VideoOfferInput, uk_time};
 pub use recording::{ABANDONED_AFTER_HOURS, ChunkReceipt};
 pub use safeguarding::{

@@ -178,6 +178,22 @@ pub(crate) fn is_mobile(number: &str) -> bool {
     digits.starts_with("07") || digits.starts_with("+447")
 }
 
+/// Where a message to the person goes on their own record: their first email address, else
+/// their first mobile number; `None` when the record holds neither.
+pub(crate) fn own_channel(
+    person: &hearth_core::records::Person,
+) -> Option<(InviteChannel, String)> {
+    let f = &person.fields;
+    match (
+        f.emails.first(),
+        f.phones.iter().find(|p| is_mobile(&p.value)),
+    ) {
+        (Some(email), _) => Some((InviteChannel::Email, email.value.clone())),
+        (None, Some(phone)) => Some((InviteChannel::Sms, phone.value.clone())),
+        (None, None) => None,
+    }
+}
+
 /// "14:05 on 24 November 2026", UK time.
 pub fn uk_time(at: jiff::Timestamp) -> String {
     let zone = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);

@@ -325,3 +325,122 @@ async fn a_calls_engineer_seat_is_not_taken_by_another_member_of_staff() {
         );
     }
 }
+
+/// Finding 7 (link codes): anyone who could read a person could issue a resident link code and
+/// see it, so an operative could link their own One Login account to a resident. Codes are
+/// issued only under the customer record purpose, a new code revokes older ones, and the code
+/// goes to the person's own email or mobile through the outbox, never to the member of staff
+/// (unless the record has neither, for a letter).
+#[tokio::test]
+async fn link_codes_go_to_the_person_not_the_member_of_staff() {
+    use hearth_service::ServiceError;
+    use hearth_service::residents::{LINK_CODE_PURPOSE, LinkCodeDelivery};
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let e = crate::common::estate(&w).await;
+        let refused = [
+            e.operative.clone(),
+            w.dpo.clone(),
+            staff_account(&w.hearth, "cara.cso", "customer_service_officer")
+                .await
+                .for_purpose("customer_contact"),
+        ];
+        for caller in &refused {
+            assert!(
+                matches!(
+                    w.hearth.issue_link_code(caller, e.tenant).await,
+                    Err(ServiceError::Forbidden(_))
+                ),
+                "[{}] {:?} may not issue a link code",
+                db.name,
+                caller.principal()
+            );
+        }
+        let officer = staff_account(&w.hearth, "cara.cso2", "customer_service_officer")
+            .await
+            .for_purpose(LINK_CODE_PURPOSE);
+        let first = w
+            .hearth
+            .issue_link_code(&officer, e.tenant)
+            .await
+            .expect("issued");
+        let LinkCodeDelivery::Sent {
+            message_id,
+            channel,
+        } = first.delivery
+        else {
+            panic!(
+                "[{}] the tenant has an email address: the code is sent, not shown",
+                db.name
+            );
+        };
+        assert_eq!(
+            channel,
+            hearth_core::video::InviteChannel::Email,
+            "[{}]",
+            db.name
+        );
+        let message = db
+            .store
+            .outbox_message(message_id)
+            .await
+            .expect("outbox")
+            .expect("queued");
+        assert_eq!(
+            message.recipient, "amara@example.org",
+            "[{}] to the person's own address",
+            db.name
+        );
+        assert_eq!(message.template, "resident_link_code", "[{}]", db.name);
+        let first_code = message.personalisation["code"].clone();
+
+        // A second code revokes the first.
+        let second = w
+            .hearth
+            .issue_link_code(&officer, e.tenant)
+            .await
+            .expect("issued again");
+        let codes = db.store.link_codes_of(e.tenant).await.expect("codes");
+        let now = w.hearth.now();
+        let live: Vec<_> = codes
+            .iter()
+            .filter(|c| c.used_at.is_none() && c.expires_at > now)
+            .collect();
+        assert_eq!(
+            live.len(),
+            1,
+            "[{}] only the newest code works: {codes:?}",
+            db.name
+        );
+        let LinkCodeDelivery::Sent {
+            message_id: second_id,
+            ..
+        } = second.delivery
+        else {
+            panic!("sent");
+        };
+        let second_code = db
+            .store
+            .outbox_message(second_id)
+            .await
+            .expect("outbox")
+            .expect("queued")
+            .personalisation["code"]
+            .clone();
+        assert_ne!(first_code, second_code, "[{}]", db.name);
+
+        // A person with no email or mobile gets a letter: only then is the code handed over.
+        let no_contact = w.person("Tomasz", Equality::default()).await;
+        let letter = w
+            .hearth
+            .issue_link_code(&officer, no_contact)
+            .await
+            .expect("for a letter");
+        assert!(
+            matches!(letter.delivery, LinkCodeDelivery::Letter { ref code } if code.len() == 14),
+            "[{}] {:?}",
+            db.name,
+            letter.delivery
+        );
+    }
+}
