@@ -2,7 +2,8 @@
 //! controls on a person that the policy gate reads (restriction, objection, consent, assignment).
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A member of staff. The password is kept only as an argon2id hash.
@@ -68,6 +69,48 @@ pub struct ConsentRecord {
     pub recorded_by: String,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
+    /// How a consent recorded by a member of staff was given: who said it, when and how. It is
+    /// kept with the consent and shown to the person in their access bundle. `None` for what
+    /// the person recorded themselves online.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<ConsentEvidence>,
+}
+
+/// Who gave a consent to a member of staff, when, and by which channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ConsentEvidence {
+    pub channel: crate::rights::Channel,
+    pub given_by: ConsentGiver,
+    /// When the person (or their representative) said it.
+    #[schema(value_type = String, format = DateTime)]
+    pub given_at: Timestamp,
+}
+
+/// Who gave or withdrew a consent on the person's behalf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentGiver {
+    /// The person themselves.
+    ThePerson,
+    /// Someone with authority to act for them (a parent or guardian, an attorney, a deputy).
+    Representative,
+}
+
+impl ConsentGiver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ThePerson => "the_person",
+            Self::Representative => "representative",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "the_person" => Some(Self::ThePerson),
+            "representative" => Some(Self::Representative),
+            _ => None,
+        }
+    }
 }
 
 /// What the gate needs to know about a person before anyone touches their record.

@@ -141,41 +141,54 @@ pub(crate) fn token_from(row: TokenRow) -> Result<ApiToken> {
     })
 }
 
-pub(crate) type ConsentRow = (
-    String,
-    String,
-    String,
-    bool,
-    bool,
-    String,
-    String,
-    String,
-    String,
-);
-pub(crate) const CONSENT_COLUMNS: &str = "id::text, person_id::text, purpose, granted, special_category, wording, wording_version, recorded_by, at::text";
+/// A consent as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ConsentRow {
+    id: String,
+    person_id: String,
+    purpose: String,
+    granted: bool,
+    special_category: bool,
+    wording: String,
+    wording_version: String,
+    recorded_by: String,
+    at: String,
+    evidence_channel: Option<String>,
+    evidence_given_by: Option<String>,
+    evidence_given_at: Option<String>,
+}
+
+pub(crate) const CONSENT_COLUMNS: &str = "id::text AS id, person_id::text AS person_id, purpose, granted, special_category, wording, wording_version, recorded_by, at::text AS at, evidence_channel, evidence_given_by, evidence_given_at::text AS evidence_given_at";
 
 pub(crate) fn consent_from(row: ConsentRow) -> Result<ConsentRecord> {
-    let (
-        id,
-        person_id,
-        purpose,
-        granted,
-        special_category,
-        wording,
-        wording_version,
-        recorded_by,
-        at,
-    ) = row;
+    let corrupt =
+        |what: &str| crate::StoreError::Corrupt(format!("consent {}: bad {what}", row.id));
+    let evidence = match (
+        &row.evidence_channel,
+        &row.evidence_given_by,
+        &row.evidence_given_at,
+    ) {
+        (Some(channel), Some(given_by), Some(given_at)) => {
+            Some(hearth_core::access::ConsentEvidence {
+                channel: channel.parse().map_err(|_| corrupt("evidence channel"))?,
+                given_by: hearth_core::access::ConsentGiver::parse(given_by)
+                    .ok_or_else(|| corrupt("evidence giver"))?,
+                given_at: crate::rows::parse_ts(given_at)?,
+            })
+        }
+        _ => None,
+    };
     Ok(ConsentRecord {
-        id: parse_uuid(&id)?,
-        person_id: parse_uuid(&person_id)?,
-        purpose,
-        granted,
-        special_category,
-        wording,
-        wording_version,
-        recorded_by,
-        at: crate::rows::parse_ts(&at)?,
+        id: parse_uuid(&row.id)?,
+        person_id: parse_uuid(&row.person_id)?,
+        purpose: row.purpose,
+        granted: row.granted,
+        special_category: row.special_category,
+        wording: row.wording,
+        wording_version: row.wording_version,
+        recorded_by: row.recorded_by,
+        at: crate::rows::parse_ts(&row.at)?,
+        evidence,
     })
 }
 
@@ -203,8 +216,9 @@ macro_rules! impl_access_store {
             /// Records a grant or withdrawal of consent inside a transaction.
             async fn write_consent(&self, tx: &mut sqlx::Transaction<'static, $db>, consent: &hearth_core::access::ConsentRecord) -> crate::Result<()> {
                 let sql = self.sql(
-                    "INSERT INTO consents (id, person_id, purpose, granted, special_category, wording, wording_version, recorded_by, at) \
-                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9::timestamptz)",
+                    "INSERT INTO consents (id, person_id, purpose, granted, special_category, wording, wording_version, recorded_by, at, \
+                     evidence_channel, evidence_given_by, evidence_given_at) \
+                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9::timestamptz, $10, $11, $12::timestamptz)",
                 );
                 sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(consent.id.to_string())
@@ -216,6 +230,9 @@ macro_rules! impl_access_store {
                     .bind(&consent.wording_version)
                     .bind(&consent.recorded_by)
                     .bind(crate::rows::ts(consent.at))
+                    .bind(consent.evidence.as_ref().map(|e| e.channel.as_str()))
+                    .bind(consent.evidence.as_ref().map(|e| e.given_by.as_str()))
+                    .bind(consent.evidence.as_ref().map(|e| crate::rows::ts(e.given_at)))
                     .execute(&mut **tx)
                     .await?;
                 Ok(())

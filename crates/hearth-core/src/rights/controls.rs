@@ -185,6 +185,7 @@ mod tests {
             recorded_by: "staff".into(),
             at: jiff::Timestamp::from_second(1_700_000_000 + minute * 60)
                 .unwrap_or_else(|e| panic!("{e}")),
+            evidence: None,
         }
     }
 

@@ -102,10 +102,17 @@ pub struct ConsentRequest {
     pub wording: String,
     /// The version of that wording.
     pub wording_version: String,
-    /// For a withdrawal staff record for the person: how they told us (`letter`, `phone`,
+    /// Required when staff record it for the person: how they told us (`letter`, `phone`,
     /// `email`, `web` or `in_person`).
     #[serde(default)]
     pub channel: Option<hearth_core::rights::Channel>,
+    /// Required when staff record it: who told us, `the_person` or `representative`.
+    #[serde(default)]
+    pub given_by: Option<hearth_core::access::ConsentGiver>,
+    /// Required when staff record it: when they told us (not in the future).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub given_at: Option<jiff::Timestamp>,
 }
 
 /// A consent decision as recorded.
@@ -123,6 +130,9 @@ pub struct Consent {
     pub recorded_by: String,
     #[schema(value_type = String, format = DateTime)]
     pub at: jiff::Timestamp,
+    /// For one recorded by staff: how it reached them, who said it and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<hearth_core::access::ConsentEvidence>,
     /// For a withdrawal that left records held on that consent alone: the consent withdrawal
     /// request logged to erase them.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,6 +151,7 @@ impl From<hearth_core::access::ConsentRecord> for Consent {
             wording_version: c.wording_version,
             recorded_by: c.recorded_by,
             at: c.at,
+            evidence: c.evidence,
             erasure_request: None,
         }
     }
@@ -175,6 +186,8 @@ async fn record_consent(
         wording: request.wording,
         wording_version: request.wording_version,
         channel: request.channel,
+        given_by: request.given_by,
+        given_at: request.given_at,
     };
     let recorded = hearth.record_consent(&caller, id, &input).await?;
     let mut consent = Consent::from(recorded.consent);

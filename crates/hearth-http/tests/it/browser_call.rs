@@ -456,7 +456,9 @@ async fn a_call_in_two_browsers_records_plays_back_expires_and_ends_on_withdrawa
                     wording: "Resident asked on the phone for another video call".into(),
                     wording_version: "phone-2026".into(),
                     special_category: false,
-                    channel: None,
+                    channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await

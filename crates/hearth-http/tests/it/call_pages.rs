@@ -182,6 +182,8 @@ async fn a_resident_answers_joins_and_withdraws_through_the_pages() {
                     wording: "Resident asked for a video call".into(),
                     wording_version: "phone-request".into(),
                     channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await

@@ -651,7 +651,9 @@ async fn restriction_objection_and_consent_withdrawal_are_answered_through_the_a
                 &dpo,
                 &format!("/api/people/{person_id}/consents"),
                 json!({ "purpose": "repairs_video_triage", "granted": true,
-                        "wording": "May we record the video call?", "wording_version": "v1" }),
+                        "wording": "May we record the video call?", "wording_version": "v1",
+                        "channel": "phone", "given_by": "the_person",
+                        "given_at": "2020-01-01T09:00:00Z" }),
             ),
             "grant",
         )

@@ -19,10 +19,14 @@ pub struct ConsentInput {
     pub special_category: bool,
     pub wording: String,
     pub wording_version: String,
-    /// How the person told us, for a withdrawal staff record on their behalf: a withdrawal
-    /// that leaves data held on that consent alone logs a consent withdrawal request, which
-    /// records its channel. A resident's own withdrawal is made online.
+    /// How the person told us. Required when a member of staff records a grant or withdrawal
+    /// for the person (a withdrawal that leaves data held on that consent alone also logs a
+    /// consent withdrawal request with this channel); a resident's own is made online.
     pub channel: Option<hearth_core::rights::Channel>,
+    /// Who said it, the person or their representative: required from staff.
+    pub given_by: Option<hearth_core::access::ConsentGiver>,
+    /// When they said it (not in the future): required from staff.
+    pub given_at: Option<jiff::Timestamp>,
 }
 
 /// A consent decision as recorded, and the consent withdrawal request it logged, when
@@ -133,20 +137,38 @@ impl Hearth {
                 "is required: which version of the wording",
             );
         }
-        let channel = if Self::is_the_person(caller, person_id) {
-            hearth_core::rights::Channel::Web
+        // A consent recorded by staff is only as good as its evidence: how it reached them, who
+        // said it and when. Staff cannot record one without saying so, and the person sees it.
+        let (channel, evidence) = if Self::is_the_person(caller, person_id) {
+            (hearth_core::rights::Channel::Web, None)
         } else {
-            match input.channel {
-                Some(channel) => channel,
-                None if !input.granted => {
-                    errors.add(
-                        "channel",
-                        "say how the person withdrew (letter, phone, email, web or in_person)",
-                    );
-                    hearth_core::rights::Channel::Web
-                }
-                None => hearth_core::rights::Channel::Web,
+            let now = self.now();
+            if input.channel.is_none() {
+                errors.add(
+                    "channel",
+                    "say how the person told you (letter, phone, email, web or in_person)",
+                );
             }
+            if input.given_by.is_none() {
+                errors.add("given_by", "say who told you: the_person or representative");
+            }
+            match input.given_at {
+                None => errors.add("given_at", "say when they told you"),
+                Some(at) if at > now => errors.add("given_at", "is in the future"),
+                Some(_) => {}
+            }
+            let channel = input.channel.unwrap_or(hearth_core::rights::Channel::Web);
+            let evidence = match (input.channel, input.given_by, input.given_at) {
+                (Some(channel), Some(given_by), Some(given_at)) => {
+                    Some(hearth_core::access::ConsentEvidence {
+                        channel,
+                        given_by,
+                        given_at,
+                    })
+                }
+                _ => None,
+            };
+            (channel, evidence)
         };
         errors.finish(()).map_err(ServiceError::Invalid)?;
         self.require_person(person_id).await?;
@@ -160,6 +182,7 @@ impl Hearth {
             wording_version: input.wording_version.trim().to_string(),
             recorded_by: caller.actor().to_string(),
             at: self.now(),
+            evidence,
         };
         let action = if consent.granted {
             "consent.granted"

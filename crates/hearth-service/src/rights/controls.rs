@@ -225,6 +225,20 @@ impl Hearth {
                 wording_version: "rights-request".into(),
                 recorded_by: caller.actor().to_string(),
                 at: self.now(),
+                evidence: Some(hearth_core::access::ConsentEvidence {
+                    channel: request.channel,
+                    given_by: match &request.requester {
+                        Some(hearth_core::rights::Requester::Representative { .. }) => {
+                            hearth_core::access::ConsentGiver::Representative
+                        }
+                        _ => hearth_core::access::ConsentGiver::ThePerson,
+                    },
+                    given_at: request
+                        .received_on
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .map(|z| z.timestamp())
+                        .unwrap_or_else(|_| self.now()),
+                }),
             })
             .collect();
         history.extend(withdrawals.iter().cloned());

@@ -197,6 +197,16 @@ impl Hearth {
             ));
         }
         let now = self.now();
+        // Answers given to staff on the phone are recorded as such; a resident's own answer on
+        // the call page needs no evidence beyond itself.
+        let evidence = match caller.actor() {
+            Actor::Resident(_) => None,
+            _ => Some(hearth_core::access::ConsentEvidence {
+                channel: hearth_core::rights::Channel::Phone,
+                given_by: hearth_core::access::ConsentGiver::ThePerson,
+                given_at: now,
+            }),
+        };
         let consent = |special: bool, granted: bool| ConsentRecord {
             id: Uuid::now_v7(),
             person_id: call.person_id,
@@ -211,6 +221,7 @@ impl Hearth {
             wording_version: wording.version.clone(),
             recorded_by: caller.actor().to_string(),
             at: now,
+            evidence: evidence.clone(),
         };
         let mut consents = vec![consent(false, answer.call)];
         if answer.call {
@@ -395,6 +406,7 @@ impl Hearth {
                 wording_version: "withdrawal".into(),
                 recorded_by: caller.actor().to_string(),
                 at: now,
+                evidence: None,
             })
             .collect();
         let mut ended = call.clone();

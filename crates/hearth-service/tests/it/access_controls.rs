@@ -201,6 +201,8 @@ async fn consent_opens_a_consent_based_purpose_and_withdrawal_closes_it_at_once(
             wording: "Can we see the problem on a video call? It may be recorded.".into(),
             wording_version: "v3".into(),
             channel: Some(hearth_core::rights::Channel::Phone),
+            given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+            given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
         };
         hearth
             .record_consent(&cso, person, &consent(true))

@@ -132,7 +132,9 @@ impl World {
                     special_category: false,
                     wording: "May we record the video call?".into(),
                     wording_version: "v1".into(),
-                    channel: None,
+                    channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await

@@ -15,6 +15,8 @@ fn consent(purpose: &str, granted: bool, special_category: bool) -> ConsentInput
         wording: "I agree".into(),
         wording_version: "1".into(),
         channel: Some(hearth_core::rights::Channel::Phone),
+        given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+        given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
     }
 }
 
@@ -441,6 +443,80 @@ async fn link_codes_go_to_the_person_not_the_member_of_staff() {
             "[{}] {:?}",
             db.name,
             letter.delivery
+        );
+    }
+}
+
+/// Finding 7 (consent): any front-line role could record a consent grant for anyone with no
+/// evidence. A consent recorded by staff needs how it reached them, who said it and when; the
+/// person sees that evidence with the consent in their access bundle.
+#[tokio::test]
+async fn a_consent_recorded_by_staff_carries_its_evidence_to_the_person() {
+    use hearth_core::access::ConsentGiver;
+    use hearth_service::ServiceError;
+    for db in all_backends().await {
+        let w = world(&db).await;
+        let person = w.person("Ngozi", Equality::default()).await;
+        let officer = staff_account(&w.hearth, "cara.cso", "customer_service_officer")
+            .await
+            .for_purpose("repairs_video_triage");
+        let bare = ConsentInput {
+            channel: None,
+            given_by: None,
+            given_at: None,
+            ..consent("repairs_video_triage", true, false)
+        };
+        match w.hearth.record_consent(&officer, person, &bare).await {
+            Err(ServiceError::Invalid(errors)) => {
+                let text = errors.to_string();
+                for field in ["channel", "given_by", "given_at"] {
+                    assert!(text.contains(field), "[{}] {text}", db.name);
+                }
+            }
+            other => panic!("[{}] a consent without evidence: {other:?}", db.name),
+        }
+        let future = ConsentInput {
+            given_at: Some(w.hearth.now() + jiff::SignedDuration::from_hours(1)),
+            ..consent("repairs_video_triage", true, false)
+        };
+        assert!(
+            matches!(
+                w.hearth.record_consent(&officer, person, &future).await,
+                Err(ServiceError::Invalid(_))
+            ),
+            "[{}] told in the future",
+            db.name
+        );
+        let told_at: jiff::Timestamp = "2026-11-19T14:30:00Z".parse().expect("a time");
+        let given = ConsentInput {
+            channel: Some(hearth_core::rights::Channel::InPerson),
+            given_by: Some(ConsentGiver::Representative),
+            given_at: Some(told_at),
+            ..consent("repairs_video_triage", true, false)
+        };
+        w.hearth
+            .record_consent(&officer, person, &given)
+            .await
+            .expect("a consent with its evidence");
+        let bundle = w
+            .hearth
+            .compile_access_bundle(&w.dpo, person)
+            .await
+            .expect("the person's bundle");
+        let evidence = bundle
+            .consents
+            .iter()
+            .find_map(|c| c.evidence.clone())
+            .expect("the evidence is in the bundle");
+        assert_eq!(
+            (evidence.channel, evidence.given_by, evidence.given_at),
+            (
+                hearth_core::rights::Channel::InPerson,
+                ConsentGiver::Representative,
+                told_at
+            ),
+            "[{}]",
+            db.name
         );
     }
 }

@@ -417,7 +417,9 @@ async fn survey_answers_are_anonymised_keeping_the_registers_fields() {
                     special_category: false,
                     wording: "May we keep your answers to this survey?".into(),
                     wording_version: "1".into(),
-                    channel: None,
+                    channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await
@@ -434,7 +436,9 @@ async fn survey_answers_are_anonymised_keeping_the_registers_fields() {
                     special_category: true,
                     wording: "May we keep your equality answers with this survey?".into(),
                     wording_version: "1".into(),
-                    channel: None,
+                    channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await

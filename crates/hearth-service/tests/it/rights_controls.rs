@@ -280,6 +280,8 @@ async fn a_residents_own_withdrawal_schedules_what_was_held_on_it_for_erasure() 
             wording: "May we record the video call?".into(),
             wording_version: "v1".into(),
             channel,
+            given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+            given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
         };
         // Staff recording it for the person say how it reached them.
         match h.record_consent(&w.dpo, person, &withdrawal(None)).await {

@@ -280,6 +280,8 @@ async fn withdrawing_consent_ends_the_call_and_blocks_new_links() {
                     wording: "Resident asked for a video call".into(),
                     wording_version: "phone-request".into(),
                     channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await
@@ -314,6 +316,8 @@ async fn withdrawing_consent_ends_the_call_and_blocks_new_links() {
                     wording: "Resident withdrew consent by phone".into(),
                     wording_version: "withdrawal".into(),
                     channel: Some(hearth_core::rights::Channel::Phone),
+                    given_by: Some(hearth_core::access::ConsentGiver::ThePerson),
+                    given_at: Some("2020-01-01T09:00:00Z".parse().expect("a time")),
                 },
             )
             .await

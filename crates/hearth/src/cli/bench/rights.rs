@@ -219,6 +219,7 @@ fn holdings_of(
             wording_version: "2023-1".into(),
             recorded_by: "staff-1".into(),
             at: three,
+            evidence: None,
         })
         .collect();
     Ok((contacts, repairs, consents))
