@@ -7,6 +7,8 @@
 //! HEARTH_TEST_MOTO_SERVER (default `moto_server`) and HEARTH_TEST_AZURITE_BLOB (default
 //! `azurite-blob`).
 #![cfg(feature = "cloud")]
+// A test states why it expects something to hold: `.expect("why")` is the idiom here.
+#![allow(clippy::expect_used)]
 
 #[path = "it/common.rs"]
 mod common;
