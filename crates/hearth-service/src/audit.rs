@@ -19,6 +19,47 @@ pub struct AuditVerification {
     pub broken: Option<ChainBreak>,
 }
 
+/// The searchable columns stored beside each event (its id, actor, action, and the people the
+/// access log files it under) must say what the hashed event says: they are not hashed, so an
+/// edit of them alone (hiding a read from a person's access log) would otherwise go unnoticed.
+fn index_matches(
+    page: &[hearth_core::audit::ChainedEvent],
+    index: &[hearth_store::AuditIndexRow],
+) -> std::result::Result<(), ChainBreak> {
+    for (event, row) in page.iter().zip(index) {
+        let e = &event.event;
+        let mut people = e.person_ids.clone();
+        people.sort();
+        people.dedup();
+        let mut filed = row.person_ids.clone();
+        filed.sort();
+        let differs = if row.seq != event.seq {
+            Some("the searchable columns are missing for this event")
+        } else if row.id != e.id.to_string() || row.actor != e.actor || row.action != e.action {
+            Some("its id, actor or action column differs from the hashed event")
+        } else if filed != people {
+            Some(
+                "the people it is filed under differ from the hashed event: an access log was edited",
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = differs {
+            return Err(ChainBreak {
+                seq: event.seq,
+                reason: reason.into(),
+            });
+        }
+    }
+    if index.len() != page.len() {
+        return Err(ChainBreak {
+            seq: page.last().map_or(0, |e| e.seq),
+            reason: "the searchable columns do not cover every event".into(),
+        });
+    }
+    Ok(())
+}
+
 impl Hearth {
     /// Signs the chain's head, unless it is empty or already signed.
     pub async fn checkpoint_audit_log(&self, key: &CheckpointKey) -> Result<Option<Checkpoint>> {
@@ -54,7 +95,10 @@ impl Hearth {
             let Some(last) = page.last().cloned() else {
                 break;
             };
-            if let Err(broken) = verify(&page, prev, next_seq) {
+            let index = self.store.audit_index(next_seq - 1, PAGE).await?;
+            if let Err(broken) =
+                verify(&page, prev, next_seq).and_then(|_| index_matches(&page, &index))
+            {
                 outcome.verified += page.iter().take_while(|e| e.seq != broken.seq).count() as i64;
                 outcome.broken = Some(broken);
                 return Ok(outcome);

@@ -774,6 +774,38 @@ macro_rules! impl_store {
                 rows.into_iter().map(crate::rows::chained_event).collect()
             }
 
+            async fn audit_index(&self, after_seq: i64, limit: i64) -> crate::Result<Vec<crate::AuditIndexRow>> {
+                let sql = self.sql("SELECT seq, id::text, actor, action FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2");
+                let rows: Vec<(i64, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(after_seq)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let Some(last) = rows.last().map(|r| r.0) else {
+                    return Ok(Vec::new());
+                };
+                let people_sql = self.sql("SELECT seq, person_id::text FROM audit_event_people WHERE seq > $1 AND seq <= $2 ORDER BY seq, person_id");
+                let people: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(people_sql.as_str()))
+                    .bind(after_seq)
+                    .bind(last)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut by_seq: std::collections::HashMap<i64, Vec<uuid::Uuid>> = std::collections::HashMap::new();
+                for (seq, person) in people {
+                    by_seq.entry(seq).or_default().push(crate::access::parse_uuid(&person)?);
+                }
+                Ok(rows
+                    .into_iter()
+                    .map(|(seq, id, actor, action)| crate::AuditIndexRow {
+                        seq,
+                        id,
+                        actor,
+                        action,
+                        person_ids: by_seq.remove(&seq).unwrap_or_default(),
+                    })
+                    .collect())
+            }
+
             async fn register_history(&self) -> crate::Result<Vec<crate::RegisterVersion>> {
                 let sql = self.sql(&format!(
                     "SELECT {} FROM register_versions ORDER BY loaded_at, id",

@@ -41,6 +41,17 @@ pub use query::{
     TenancyQuery, Visibility,
 };
 pub use raw_filed::RawFiled;
+
+/// An audit event's searchable columns as stored: its id, actor and action, and the people the
+/// access log lists it under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditIndexRow {
+    pub seq: i64,
+    pub id: String,
+    pub actor: String,
+    pub action: String,
+    pub person_ids: Vec<Uuid>,
+}
 pub use raw_holdings::RawHoldings;
 pub use recordings::{RecordingFiling, RecordingStore};
 pub use rectification::RectificationStore;
@@ -232,6 +243,10 @@ pub trait Store:
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<hearth_core::audit::ChainedEvent>>;
+    /// The columns the audit log is searched by, as stored beside each hashed event after
+    /// `after_seq` (at most `limit` events): `audit verify` checks them against the hashed
+    /// content, since they are not part of the hash.
+    async fn audit_index(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditIndexRow>>;
     async fn register_history(&self) -> Result<Vec<RegisterVersion>>;
 
     /// Starts an all-or-nothing import: nothing is visible until `commit`, and dropping the

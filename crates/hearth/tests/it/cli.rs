@@ -438,6 +438,46 @@ async fn audit_verify_passes_an_intact_log_and_names_the_first_tampered_event() 
     }
 }
 
+/// The columns the access log is searched by are not hashed: an insider who deletes the row
+/// filing a read under a person (so it vanishes from "who looked at my record"), or rewrites
+/// an event's actor column, is caught by `audit verify` all the same.
+#[tokio::test]
+async fn audit_verify_catches_edits_of_the_searchable_columns() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for url in urls(dir.path()).await {
+        let (ok, _, err) = hearth(&["--database-url", &url, "demo", "--people", "3"], &[]);
+        assert!(ok, "{err}");
+        let (ok, out, err) = hearth(&["--database-url", &url, "audit", "verify"], &[]);
+        assert!(ok, "{url}: intact before: {out}{err}");
+
+        let hide =
+            "DELETE FROM audit_event_people WHERE seq = (SELECT MIN(seq) FROM audit_event_people)";
+        on_database(&url, &[hide], &[hide]).await;
+        let (ok, _, err) = hearth(&["--database-url", &url, "audit", "verify"], &[]);
+        assert!(
+            !ok && err.contains("BROKEN at event") && err.contains("access log was edited"),
+            "{url}: {err}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for url in urls(dir.path()).await {
+        let (ok, _, err) = hearth(&["--database-url", &url, "demo", "--people", "3"], &[]);
+        assert!(ok, "{err}");
+        let blame = "UPDATE audit_events SET actor = 'system:someone-else' WHERE seq = 2";
+        on_database(
+            &url,
+            &["DROP TRIGGER audit_events_no_update", blame],
+            &["ALTER TABLE audit_events DISABLE TRIGGER USER", blame],
+        )
+        .await;
+        let (ok, _, err) = hearth(&["--database-url", &url, "audit", "verify"], &[]);
+        assert!(
+            !ok && err.contains("BROKEN at event 2") && err.contains("actor"),
+            "{url}: {err}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn signed_checkpoints_catch_events_removed_from_the_end() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
