@@ -763,8 +763,11 @@ async fn the_audit_log_refuses_updates_and_deletes_and_tampering_breaks_the_chai
             content: String::new(),
         };
         for sha in ["a", "b", "c"] {
+            // Each event concerns someone, so it is filed in their access log too.
+            let mut event = audit("cli:opal");
+            event.person_ids = vec![Uuid::now_v7()];
             db.store
-                .record_register_version(&version(sha), &audit("cli:opal"))
+                .record_register_version(&version(sha), &event)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
         }
@@ -784,6 +787,18 @@ async fn the_audit_log_refuses_updates_and_deletes_and_tampering_breaks_the_chai
             "{}: DELETE must be refused",
             db.name
         );
+        // The rows filing events under people (the access log) are guarded the same way.
+        for change in [
+            "DELETE FROM audit_event_people",
+            "UPDATE audit_event_people SET seq = seq",
+        ] {
+            let refused = raw_sql(&db, change).await;
+            assert!(
+                refused.is_err_and(|e| e.contains("append-only")),
+                "{}: {change} must be refused",
+                db.name
+            );
+        }
 
         // Someone with the database's owner rights removes the guard and edits an event.
         let (disable, enable) = if db.name == "sqlite" {
